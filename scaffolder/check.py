@@ -1,0 +1,160 @@
+"""`scaffolder check`: run a practice project's tests and judge each exercise."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scaffolder.exceptions import TestRunError
+from scaffolder.manifest import Exercise
+from scaffolder.project import Project
+from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
+
+PASSED, FAILING, NOT_STARTED, NO_TESTS = "passed", "failing", "not started", "no tests"
+TEST_TIMEOUT = 10  # seconds a single test may take before it counts as hanging
+RUN_TIMEOUT = 120  # seconds the whole run may take (covers hangs outside tests)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One test's outcome, as the plugin reported it."""
+
+    __test__ = False
+
+    nodeid: str
+    name: str
+    outcome: str
+    message: str = ""
+    kind: str = ""
+    location: str | None = None
+    test_location: str | None = None
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise: Exercise
+    status: str
+    tests: tuple[TestResult, ...]
+
+    @property
+    def failures(self) -> list[TestResult]:
+        return [t for t in self.tests if t.outcome != "passed"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    exercises: tuple[ExerciseResult, ...]
+    unassigned: tuple[str, ...]
+
+    @property
+    def current(self) -> ExerciseResult | None:
+        """The first selected exercise that does not pass."""
+        return next((r for r in self.exercises if r.status != PASSED), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.current is None and not self.unassigned
+
+
+def run_check(
+    project: Project, only: Exercise | None = None, test_timeout: float = TEST_TIMEOUT, run_timeout: float = RUN_TIMEOUT
+) -> CheckResult:
+    """Run the project's suite in a subprocess and sort the results by exercise."""
+    fd, report_name = tempfile.mkstemp(prefix="scaffolder-report-", suffix=".json")
+    os.close(fd)
+    report_path = Path(report_name)
+    report_path.unlink()
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "scaffolder.pytest_plugin",
+        f"--scaffolder-report={report_path}",
+        "-q",
+        "--no-header",
+        "--color=no",
+        "-p",
+        "no:cacheprovider",
+        f"--timeout={test_timeout:g}",
+    ]
+    if only is not None:
+        command.append(f"--scaffolder-only={only.slug}")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    try:
+        completed = subprocess.run(
+            command, cwd=project.root, env=env, capture_output=True, text=True, timeout=run_timeout
+        )
+        data = _read_report(report_path, completed)
+    except subprocess.TimeoutExpired as err:
+        raise TestRunError(
+            f"The tests did not finish within {run_timeout:g} s: does your code loop forever when it is imported?"
+        ) from err
+    except OSError as err:
+        raise TestRunError(f"Could not run the tests with {sys.executable}: {err}.") from err
+    finally:
+        report_path.unlink(missing_ok=True)
+    if data["collect_errors"]:
+        raise TestRunError(_collect_problem(data["collect_errors"][0]))
+    selected = [only] if only is not None else list(project.manifest.exercises)
+    return judge(data, selected)
+
+
+def _read_report(path: Path, completed: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        output = completed.stderr + completed.stdout
+        where = error_location(output)
+        detail = last_error_line(output)
+        raise TestRunError(
+            f"The tests could not start (pytest exit code {completed.returncode}): {detail}"
+            + (f" ({where})" if where else "")
+        ) from None
+    if data.get("format") != REPORT_FORMAT:
+        raise TestRunError("The test report is in a format this scaffolder does not understand; reinstall scaffolder.")
+    return data
+
+
+def _collect_problem(error: dict[str, Any]) -> str:
+    where = f" ({error['location']})" if error.get("location") else ""
+    return f"Your code does not import, so no test can run: {error['message']}{where}"
+
+
+def judge(data: dict[str, Any], exercises: list[Exercise]) -> CheckResult:
+    """Give each exercise a status from its tests' outcomes."""
+    by_slug: dict[str, list[TestResult]] = {}
+    for nodeid, raw in data["tests"].items():
+        result = TestResult(
+            nodeid=nodeid,
+            name=raw.get("name", nodeid),
+            outcome=raw.get("outcome", "failed"),
+            message=raw.get("message", ""),
+            kind=raw.get("kind", ""),
+            location=raw.get("location"),
+            test_location=raw.get("test_location"),
+            output=raw.get("output", ""),
+        )
+        by_slug.setdefault(raw.get("exercise") or "", []).append(result)
+    results = []
+    for exercise in exercises:
+        tests = tuple(by_slug.get(exercise.slug, ()))
+        results.append(ExerciseResult(exercise, _status(tests), tests))
+    return CheckResult(tuple(results), tuple(data.get("unassigned", ())))
+
+
+def _status(tests: tuple[TestResult, ...]) -> str:
+    if not tests:
+        return NO_TESTS
+    if all(t.outcome == "passed" for t in tests):
+        return PASSED
+    if not any(t.outcome == "passed" for t in tests) and all(t.kind == "not_implemented" for t in tests):
+        return NOT_STARTED
+    return FAILING

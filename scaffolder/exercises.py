@@ -1,0 +1,133 @@
+"""Turn a freshly rendered template into a practice project in a chosen state.
+
+Shared by `scaffolder new` and the template's post-generation hook, so a plain
+`cookiecutter` render and a scaffolder render give the same learner project.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from scaffolder import markers
+from scaffolder.exceptions import MarkerError, TemplateError
+from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
+from scaffolder.questions import QUESTIONS
+
+EXERCISES_DOC = "EXERCISES.md"
+SKIPPED_DIRS = {".git", "__pycache__", ".pytest_cache", ".venv", "node_modules"}
+
+
+def prepare_project(project_dir: Path, package: str, solved_through: int) -> Manifest:
+    """Write the manifest and EXERCISES.md, and replace unsolved regions by stubs.
+
+    Exercises 1..solved_through keep their reference solution; the rest become
+    stubs. All files are checked before any is rewritten.
+    """
+    project_dir = Path(project_dir)
+    _remove_bytecode(project_dir)
+    manifest_path = project_dir / MANIFEST_NAME
+    try:
+        manifest_text = manifest_path.read_text(encoding="utf-8").replace("{package}", package)
+    except OSError as err:
+        raise TemplateError(f"{project_dir.name}: the manifest {MANIFEST_NAME} is missing or unreadable.") from err
+    manifest_path.write_text(manifest_text, encoding="utf-8")
+    manifest = load_manifest(manifest_path, origin=f"template {project_dir.name}")
+    rewritten = strip_regions(project_dir, manifest, solved_through)
+    for path, text in rewritten.items():
+        path.write_text(text, encoding="utf-8")
+    (project_dir / EXERCISES_DOC).write_text(exercises_markdown(manifest, project_dir), encoding="utf-8")
+    return manifest
+
+
+def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) -> dict[Path, str]:
+    """Return the new text of every file that has exercise regions."""
+    exercises = manifest.slugs()
+    used: set[str] = set()
+
+    def is_solved(slug: str) -> bool:
+        return exercises[slug].number <= solved_through
+
+    def describe(slug: str) -> markers.StubText:
+        exercise = exercises[slug]
+        return markers.StubText(exercise.number, exercise.slug, exercise.title)
+
+    rewritten: dict[Path, str] = {}
+    for path in _text_files(project_dir):
+        text = path.read_text(encoding="utf-8")
+        if not markers.has_markers(text):
+            continue
+        relative = path.relative_to(project_dir).as_posix()
+        style = markers.style_for(path)
+        if style is None:
+            raise MarkerError(
+                f"{relative}: has exercise markers, but scaffolder does not know this file type's comments."
+            )
+        pieces = markers.parse(text, style, relative)
+        for piece in pieces:
+            if isinstance(piece, markers.Region):
+                if piece.slug not in exercises:
+                    raise MarkerError(
+                        f"{relative}, line {piece.line}: {piece.slug!r} is not an exercise slug of {MANIFEST_NAME}."
+                    )
+                used.add(piece.slug)
+        rewritten[path] = markers.render(pieces, style, is_solved, describe, python=path.suffix == ".py")
+    missing = [e.label for e in manifest.exercises if e.slug not in used]
+    if missing:
+        raise TemplateError(f"template {manifest.name}: no exercise region for {', '.join(missing)}.")
+    return rewritten
+
+
+def _text_files(root: Path):
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not SKIPPED_DIRS.intersection(path.relative_to(root).parts):
+            try:
+                path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            yield path
+
+
+def _remove_bytecode(root: Path) -> None:
+    for cache in [p for p in root.rglob("__pycache__") if p.is_dir()]:
+        shutil.rmtree(cache)
+    for compiled in root.rglob("*.py[co]"):
+        compiled.unlink()
+
+
+def exercises_markdown(manifest: Manifest, project_dir: Path) -> str:
+    """The learner's EXERCISES.md: instructions and criteria, never the hints."""
+    has_answers = (project_dir / "INTERVIEW.md").is_file()
+    lines = [
+        f"# Exercises: {manifest.title}",
+        "",
+        manifest.summary,
+        "",
+        "Work through the exercises in order: each one builds on those before it.",
+        "After each change run `scaffolder check` to see which exercises pass and why the",
+        "current one does not. Stuck? `scaffolder hint` reveals a hint for the current",
+        "exercise, one at a time. `python -m pytest` runs the same tests without scaffolder.",
+        "",
+        "| # | Exercise | Difficulty |",
+        "|---|----------|------------|",
+    ]
+    lines += [f"| {e.number} | {e.title} (`{e.slug}`) | {e.difficulty} |" for e in manifest.exercises]
+    for exercise in manifest.exercises:
+        files = ", ".join(f"`{name}`" for name in exercise.files)
+        lines += [
+            "",
+            f"## {exercise.number}. {exercise.title}",
+            "",
+            f"Slug: `{exercise.slug}` · Difficulty: {exercise.difficulty} · Files: {files}",
+            "",
+            exercise.instructions,
+            "",
+            "**Done when**",
+            "",
+            *(f"- {criterion}" for criterion in exercise.acceptance),
+        ]
+        if exercise.questions:
+            suffix = " Model answers are in INTERVIEW.md." if has_answers else ""
+            lines += ["", f"**Interview questions this prepares you for.**{suffix}", ""]
+            lines += [f"- Q{number}. {QUESTIONS[number]}" for number in exercise.questions]
+    return "\n".join(lines) + "\n"

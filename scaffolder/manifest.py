@@ -1,0 +1,172 @@
+"""Load and validate a template's exercise manifest (`exercises.toml`)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from scaffolder.exceptions import ManifestError, UnknownExerciseError
+from scaffolder.questions import QUESTIONS
+
+MANIFEST_NAME = "exercises.toml"
+FORMAT_VERSION = 1
+DIFFICULTIES = ("easy", "medium", "hard")
+SLUG_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: what to build, how it is judged, and the hints for it."""
+
+    number: int
+    slug: str
+    title: str
+    difficulty: str
+    files: tuple[str, ...]
+    questions: tuple[int, ...]
+    instructions: str
+    acceptance: tuple[str, ...]
+    hints: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"exercise {self.number} ({self.slug})"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A template's description of itself and its ordered exercises."""
+
+    name: str
+    level: int
+    title: str
+    summary: str
+    topics: tuple[str, ...]
+    exercises: tuple[Exercise, ...]
+
+    def find(self, ref: str | int) -> Exercise:
+        """Return the exercise named by number (`3`) or slug (`create-form`)."""
+        text = str(ref).strip()
+        for exercise in self.exercises:
+            if text in (str(exercise.number), exercise.slug):
+                return exercise
+        known = ", ".join(f"{e.number} ({e.slug})" for e in self.exercises)
+        raise UnknownExerciseError(f"There is no exercise {text!r}; this project has {known}.")
+
+    def slugs(self) -> dict[str, Exercise]:
+        return {exercise.slug: exercise for exercise in self.exercises}
+
+
+class _Checker:
+    """Reads fields from a TOML table, raising ManifestError that names where."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+
+    def fail(self, where: str, problem: str) -> ManifestError:
+        return ManifestError(f"{self.origin}: {where}: {problem}.")
+
+    def get(self, table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+        if key not in table:
+            raise self.fail(where, f"field {key!r} is missing")
+        value = table[key]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise self.fail(where, f"field {key!r} must be a {kind.__name__}")
+        if kind is str and not value.strip():
+            raise self.fail(where, f"field {key!r} must not be empty")
+        return value
+
+    def strings(self, table: dict[str, Any], key: str, where: str, lo: int, hi: int) -> tuple[str, ...]:
+        values = self.get(table, key, list, where)
+        if not lo <= len(values) <= hi:
+            count = f"{lo} to {hi}" if hi < 1000 else f"at least {lo}"
+            raise self.fail(where, f"field {key!r} must list {count} entries, not {len(values)}")
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise self.fail(where, f"field {key!r} must list non-empty strings")
+        return tuple(v.strip() for v in values)
+
+
+def load_manifest(path: Path, origin: str | None = None) -> Manifest:
+    """Read and validate the manifest at `path`; `origin` names it in errors."""
+    origin = origin or str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ManifestError(f"{origin}: the manifest {MANIFEST_NAME} is missing.") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise ManifestError(f"{origin}: cannot read {MANIFEST_NAME}: {err}.") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ManifestError(f"{origin}: {MANIFEST_NAME} is not valid TOML: {err}.") from err
+    return parse_manifest(data, origin)
+
+
+def parse_manifest(data: dict[str, Any], origin: str) -> Manifest:
+    """Validate manifest data already parsed from TOML."""
+    check = _Checker(f"{origin}: {MANIFEST_NAME}")
+    version = data.get("format")
+    if version != FORMAT_VERSION:
+        raise check.fail("format", f"expected format = {FORMAT_VERSION}, found {version!r}")
+    template = check.get(data, "template", dict, "top level")
+    where = "[template]"
+    level = check.get(template, "level", int, where)
+    if level < 1:
+        raise check.fail(where, "field 'level' must be 1 or more")
+    raw_exercises = check.get(data, "exercises", list, "top level")
+    if not raw_exercises:
+        raise check.fail("top level", "field 'exercises' must list at least one exercise")
+    exercises = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_exercises, start=1):
+        where = f"exercise {index}"
+        if not isinstance(raw, dict):
+            raise check.fail(where, "must be a table ([[exercises]])")
+        exercise = _parse_exercise(raw, index, check)
+        if exercise.slug in seen:
+            raise check.fail(where, f"slug {exercise.slug!r} is used twice")
+        seen.add(exercise.slug)
+        exercises.append(exercise)
+    return Manifest(
+        name=check.get(template, "name", str, "[template]"),
+        level=level,
+        title=check.get(template, "title", str, "[template]"),
+        summary=check.get(template, "summary", str, "[template]").strip(),
+        topics=check.strings(template, "topics", "[template]", 1, 1000),
+        exercises=tuple(exercises),
+    )
+
+
+def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercise:
+    where = f"exercise {index}"
+    number = check.get(raw, "number", int, where)
+    if number != index:
+        raise check.fail(where, f"field 'number' is {number}, but exercises must be numbered 1, 2, 3 ... in order")
+    slug = check.get(raw, "slug", str, where)
+    if not SLUG_RE.fullmatch(slug):
+        raise check.fail(where, f"slug {slug!r} must be lowercase letters and digits joined by dashes")
+    where = f"exercise {index} ({slug})"
+    difficulty = check.get(raw, "difficulty", str, where)
+    if difficulty not in DIFFICULTIES:
+        raise check.fail(where, f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
+    files = check.strings(raw, "files", where, 1, 1000)
+    for name in files:
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in name:
+            raise check.fail(where, f"file {name!r} must be a relative path inside the project")
+    questions = check.get(raw, "questions", list, where)
+    for question in questions:
+        if isinstance(question, bool) or question not in QUESTIONS:
+            raise check.fail(where, f"question {question!r} is not an interview question number (1-{len(QUESTIONS)})")
+    return Exercise(
+        number=number,
+        slug=slug,
+        title=check.get(raw, "title", str, where).strip(),
+        difficulty=difficulty,
+        files=files,
+        questions=tuple(questions),
+        instructions=check.get(raw, "instructions", str, where).strip(),
+        acceptance=check.strings(raw, "acceptance", where, 1, 1000),
+        hints=check.strings(raw, "hints", where, 2, 3),
+    )

@@ -1,0 +1,30 @@
+"""The JSON report the pytest plugin writes for `scaffolder check`, and error-text helpers.
+
+Kept free of pytest imports so that the CLI can read reports without loading pytest.
+"""
+
+from __future__ import annotations
+
+import re
+
+REPORT_FORMAT = 1
+
+_E_LINE = re.compile(r"^E\s+(.*\S)")
+_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|^([^\s:][^:]*\.(?:py|html)):(\d+)', re.MULTILINE)
+
+
+def last_error_line(text: str) -> str:
+    """The last `E   ...` line pytest printed, or the last non-empty line."""
+    errors = [m.group(1) for m in map(_E_LINE.match, text.splitlines()) if m]
+    if errors:
+        return errors[-1]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"
+
+
+def error_location(text: str) -> str | None:
+    """The last file:line a traceback or error text names."""
+    found = None
+    for match in _FILE_LINE.finditer(text):
+        found = f"{match.group(1)}:{match.group(2)}" if match.group(1) else f"{match.group(3)}:{match.group(4)}"
+    return found

@@ -1,0 +1,157 @@
+"""`scaffolder check` and `scaffolder hint` on a generated fixture project."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scaffolder.check import run_check
+from scaffolder.exceptions import TestRunError
+from scaffolder.project import find_project
+
+from .conftest import tree
+
+
+@pytest.fixture
+def project(cli, fixture_templates, tmp_path):
+    result = cli("new", "mini", "--no-input", "--no-git", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    return tmp_path / "mini_calc"
+
+
+def edit(project, old, new):
+    calc = project / "mini_calc" / "calc.py"
+    text = calc.read_text()
+    assert old in text
+    calc.write_text(text.replace(old, new))
+
+
+def test_learner_project_fails_exercise_one_readably(cli, project):
+    before = tree(project)
+    result = cli("check", project)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Mini calculator (mini, level 1): 0 of 2 exercises pass"
+    assert any("1. Add two numbers" in line and line.endswith("not started") for line in lines)
+    assert any("2. Greet someone" in line and "failing (1 of 1 tests failing)" in line for line in lines)
+    assert "Exercise 1 (add): Add two numbers" in result.stdout
+    assert "NotImplementedError: Exercise 1 (add) is not done yet: see EXERCISES.md" in result.stdout
+    assert "in your code: mini_calc/calc.py:3" in result.stdout
+    assert "scaffolder hint 1" in result.stdout
+    assert tree(project) == before, "check changes none of the learner's files"
+
+
+def test_wrong_answer_shows_the_plain_words_message(cli, project):
+    edit(project, '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")', "    return a - b")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert "failing (2 of 2 tests failing)" in result.stdout
+    assert "add(2, 3) should return 5" in result.stdout
+    assert "test: tests/test_add.py:9" in result.stdout
+
+
+def test_solving_moves_on_to_the_next_exercise_and_shows_output(cli, project):
+    edit(project, '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")', "    return a + b")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert "1 of 2 exercises pass" in result.stdout
+    assert "Exercise 2 (greet): Greet someone" in result.stdout
+    assert "greet('Ada') should return 'Hello, Ada!'" in result.stdout
+    assert "greeting Ada" in result.stdout, "captured output of the failing test is shown"
+    only = cli("check", project, "--exercise", "add")
+    assert only.exit_code == 0, "every selected exercise passes"
+    assert "1 of 1 exercises pass" in only.stdout
+
+
+def test_solved_project_passes(cli, fixture_templates, tmp_path):
+    assert cli("new", "mini", "--no-input", "--no-git", "--solved", "-o", tmp_path).exit_code == 0
+    result = cli("check", tmp_path / "mini_calc" / "tests")
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 exercises pass" in result.stdout and "Every exercise passes" in result.stdout
+
+
+def test_code_that_does_not_import_is_one_clear_line(cli, project):
+    edit(project, "def add(a, b):", "def add(a, b)")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Your code does not import, so no test can run: SyntaxError")
+    assert result.stderr.count("\n") == 1
+    assert "calc.py:1" in result.stderr
+
+
+def test_a_hanging_test_times_out(cli, project):
+    edit(project, '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")', "    while True:\n        pass")
+    result = cli("check", project, "--timeout", "0.5")
+    assert result.exit_code == 1
+    assert "Timeout" in result.stdout
+
+
+def test_code_that_hangs_on_import_stops_the_run(project):
+    edit(project, "def add(a, b):", "while True:\n    pass\n\n\ndef add(a, b):")
+    with pytest.raises(TestRunError, match="did not finish within 3 s"):
+        run_check(find_project(project), run_timeout=3)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--exercise", "9"], "There is no exercise '9'; this project has 1 (add), 2 (greet)."),
+        (["--exercise", "nope"], "There is no exercise 'nope'"),
+    ],
+)
+def test_unknown_exercise_is_a_usage_error(cli, project, args, message):
+    result = cli("check", project, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_check_outside_a_project_is_a_usage_error(cli, tmp_path):
+    result = cli("check", tmp_path)
+    assert result.exit_code == 2
+    assert "is not inside a practice project" in result.stderr and result.stderr.count("\n") == 1
+    missing = cli("check", tmp_path / "nowhere")
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+def test_damaged_manifest_is_a_usage_error(cli, project):
+    (project / "exercises.toml").write_text("format = 1\n")
+    result = cli("check", project)
+    assert result.exit_code == 2
+    assert "field 'template' is missing" in result.stderr
+
+
+def test_hints_are_revealed_one_at_a_time_and_remembered(cli, project):
+    first = cli("hint", "greet", project)
+    assert first.exit_code == 0
+    assert "Hint 1 of 3 for exercise 2 (greet)" in first.stdout and "An f-string helps." in first.stdout
+    assert "Use the name inside the string." not in first.stdout
+    second = cli("hint", "2", project)
+    assert "Hint 2 of 3" in second.stdout and "Use the name inside the string." in second.stdout
+    cli("hint", "2", project)
+    last = cli("hint", "2", project)
+    assert "Hint 3 of 3" in last.stdout and "That was the last hint" in last.stdout
+    state = json.loads((project / ".scaffolder" / "state.json").read_text())
+    assert state == {"version": 1, "hints_shown": {"greet": 3}}
+
+
+def test_hint_without_an_exercise_picks_the_current_one(cli, project, monkeypatch):
+    monkeypatch.chdir(project / "mini_calc")
+    result = cli("hint")
+    assert result.exit_code == 0
+    assert "Hint 1 of 2 for exercise 1 (add)" in result.stdout
+
+
+def test_damaged_hint_state_is_reported_and_kept(cli, project):
+    state = project / ".scaffolder" / "state.json"
+    state.parent.mkdir()
+    state.write_text("{not json")
+    result = cli("hint", "1", project)
+    assert result.exit_code == 1
+    assert "state.json is damaged" in result.stderr and result.stderr.count("\n") == 1
+    assert state.read_text() == "{not json"
+
+
+def test_hint_for_unknown_exercise(cli, project):
+    result = cli("hint", "12", project)
+    assert result.exit_code == 2 and "There is no exercise '12'" in result.stderr
