@@ -67,27 +67,18 @@ def run_check(
     project: Project, only: Exercise | None = None, test_timeout: float = TEST_TIMEOUT, run_timeout: float = RUN_TIMEOUT
 ) -> CheckResult:
     """Run the project's suite in a subprocess and sort the results by exercise."""
-    fd, report_name = tempfile.mkstemp(prefix="scaffolder-report-", suffix=".json")
-    os.close(fd)
-    report_path = Path(report_name)
-    report_path.unlink()
+    scratch = tempfile.TemporaryDirectory(prefix="scaffolder-check-")
+    report_path = Path(scratch.name) / "report.json"
+    # Load exactly the plugins check needs: whatever else is installed (random order,
+    # xdist, ...) must not change what the learner sees.
     command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "scaffolder.pytest_plugin",
-        f"--scaffolder-report={report_path}",
-        "-q",
-        "--no-header",
-        "--color=no",
-        "-p",
-        "no:cacheprovider",
-        f"--timeout={test_timeout:g}",
+        *(sys.executable, "-m", "pytest", "-p", "pytest_timeout", "-p", "scaffolder.pytest_plugin"),
+        *(f"--scaffolder-report={report_path}", f"--timeout={test_timeout:g}"),
+        *("-q", "--no-header", "--color=no", "-p", "no:cacheprovider"),
     ]
     if only is not None:
         command.append(f"--scaffolder-only={only.slug}")
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     try:
         completed = subprocess.run(
             command, cwd=project.root, env=env, capture_output=True, text=True, timeout=run_timeout
@@ -100,7 +91,7 @@ def run_check(
     except OSError as err:
         raise TestRunError(f"Could not run the tests with {sys.executable}: {err}.") from err
     finally:
-        report_path.unlink(missing_ok=True)
+        scratch.cleanup()
     if data["collect_errors"]:
         raise TestRunError(_collect_problem(data["collect_errors"][0]))
     selected = [only] if only is not None else list(project.manifest.exercises)
