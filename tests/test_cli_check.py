@@ -12,6 +12,8 @@ from scaffolder.project import find_project
 
 from .conftest import tree
 
+ADD_STUB = '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")'
+
 
 @pytest.fixture
 def project(cli, fixture_templates, tmp_path):
@@ -43,7 +45,11 @@ def test_learner_project_fails_exercise_one_readably(cli, project):
 
 
 def test_wrong_answer_shows_the_plain_words_message(cli, project):
-    edit(project, '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")', "    return a - b")
+    edit(
+        project,
+        ADD_STUB,
+        "    return a - b",
+    )
     result = cli("check", project)
     assert result.exit_code == 1
     assert "failing (2 of 2 tests failing)" in result.stdout
@@ -52,7 +58,11 @@ def test_wrong_answer_shows_the_plain_words_message(cli, project):
 
 
 def test_solving_moves_on_to_the_next_exercise_and_shows_output(cli, project):
-    edit(project, '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")', "    return a + b")
+    edit(
+        project,
+        ADD_STUB,
+        "    return a + b",
+    )
     result = cli("check", project)
     assert result.exit_code == 1
     assert "1 of 2 exercises pass" in result.stdout
@@ -81,7 +91,11 @@ def test_code_that_does_not_import_is_one_clear_line(cli, project):
 
 
 def test_a_hanging_test_times_out(cli, project):
-    edit(project, '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")', "    while True:\n        pass")
+    edit(
+        project,
+        ADD_STUB,
+        "    while True:\n        pass",
+    )
     result = cli("check", project, "--timeout", "0.5")
     assert result.exit_code == 1
     assert "Timeout" in result.stdout

@@ -42,9 +42,9 @@ def test_solved_render_keeps_the_solution_and_drops_the_markers():
 def test_learner_render_raises_not_implemented_naming_the_exercise():
     out = render(SOURCE, set())
     assert "render_template" not in out
-    assert (
-        '    raise NotImplementedError("Exercise 3 (views) is not done yet: see EXERCISES.md")\n' in out
-    ), "the default stub keeps the indentation of the BEGIN line"
+    assert '    raise NotImplementedError("Exercise 3 (views) is not done yet: see EXERCISES.md")\n' in out, (
+        "the default stub keeps the indentation of the BEGIN line"
+    )
     assert "    # TODO exercise 3 (views): List views. See EXERCISES.md.\n" in out
     compile(out, "file.py", "exec")
 
@@ -56,7 +56,10 @@ def test_explicit_stub_is_uncommented_at_its_indentation():
 
 
 def test_jinja_regions_use_jinja_comments():
-    text = "<ul>\n{# BEGIN SOLUTION views #}\n{% for t in tasks %}<li>{{ t }}</li>{% endfor %}\n{# STUB #}\n{# <li>none</li> #}\n{# END SOLUTION #}\n</ul>\n"
+    text = (
+        "<ul>\n{# BEGIN SOLUTION views #}\n{% for t in tasks %}<li>{{ t }}</li>{% endfor %}\n"
+        "{# STUB #}\n{# <li>none</li> #}\n{# END SOLUTION #}\n</ul>\n"
+    )
     out = render(text, set(), markers.JINJA, python=False)
     assert out == "<ul>\n{# TODO exercise 3 (views): List views. See EXERCISES.md. #}\n<li>none</li>\n</ul>\n"
 
@@ -81,7 +84,10 @@ def test_crlf_line_endings_survive():
         ("# BEGIN SOLUTION\n# END SOLUTION\n", "line 1: BEGIN SOLUTION must name the exercise slug"),
         ("x = 1  # BEGIN SOLUTION a\n", "line 1: a marker must stand alone on its line"),
         ("# BEGIN SOLUTION a\n# END SOLUTION b\n", "line 2: END SOLUTION b closes the region of 'a'"),
-        ("# BEGIN SOLUTION a\n# STUB\n# STUB\n# END SOLUTION\n", "line 3: the region opened at line 1 has a second STUB"),
+        (
+            "# BEGIN SOLUTION a\n# STUB\n# STUB\n# END SOLUTION\n",
+            "line 3: the region opened at line 1 has a second STUB",
+        ),
         ("# BEGIN SOLUTION a\n# STUB\nreturn 1\n# END SOLUTION\n", "line 3: stub lines must be commented out"),
     ],
 )

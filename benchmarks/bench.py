@@ -1,0 +1,70 @@
+"""Print how long the learner waits: start-up, `new`, and `check` on each template.
+
+Usage: python benchmarks/bench.py [--repeat N]
+
+Figures, not assertions: shared machines are noisy, so targets (feedback in about
+a second) are judged by reading these numbers, not by timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scaffolder.templates import available_templates
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def report(label: str, seconds: list[float]) -> None:
+    print(f"{label:<44} median {statistics.median(seconds):6.2f} s   min {min(seconds):6.2f} s   (n={len(seconds)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    repeat = parser.parse_args().repeat
+    cli = [sys.executable, "-m", "scaffolder"]
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        env = dict(os.environ, HOME=str(root))
+        report("scaffolder --help (start-up)", [timed([*cli, "--help"], root, env) for _ in range(repeat)])
+        report("scaffolder list", [timed([*cli, "list"], root, env) for _ in range(repeat)])
+        for template in available_templates():
+            if not template.manifest_path.is_file():
+                continue
+            name = template.name
+            news = [
+                timed([*cli, "new", name, "--no-input", "-o", str(root / f"{name}-{i}")], root, env)
+                for i in range(repeat)
+            ]
+            report(f"new {name} (with git)", news)
+            for flag, label in (([], "learner"), (["--solved"], "solved")):
+                out = root / f"{name}-{label}"
+                subprocess.run(
+                    [*cli, "new", name, "--no-input", "--no-git", "-o", str(out), *flag],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
+                (project,) = out.iterdir()
+                report(f"check {name} ({label})", [timed([*cli, "check"], project, env) for _ in range(repeat)])
+                hints = [timed([*cli, "hint", "1"], project, env) for _ in range(repeat)]
+                report(f"hint 1 {name} ({label})", hints)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{'peak memory of any one child process':<44} {peak:6.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
