@@ -205,22 +205,29 @@ def _print_details(current) -> None:
             f"  Not started yet. Instructions: EXERCISES.md, section {exercise.number}. "
             f"Files to edit: {', '.join(exercise.files)}"
         )
-    failures = current.failures
-    for test in failures[:MAX_FAILURES_SHOWN]:
+    groups: dict[tuple[str, str | None], list] = {}
+    for test in current.failures:
+        groups.setdefault((test.message or test.outcome, test.location), []).append(test)
+    for (message, location), tests in list(groups.items())[:MAX_FAILURES_SHOWN]:
+        test = tests[0]
         click.echo(f"\n  {click.style('FAILED', fg='red')} {test.name}")
-        for line in (test.message or test.outcome).splitlines():
+        for line in message.splitlines():
             click.echo(f"    {line}")
-        where = [f"in your code: {test.location}"] if test.location else []
+        where = [f"in your code: {location}"] if location else []
         if test.test_location:
             where.append(f"test: {test.test_location}")
         if where:
             click.echo(f"    ({'; '.join(where)})")
+        if len(tests) > 1:
+            others = ", ".join(t.name for t in tests[1:4]) + (", ..." if len(tests) > 4 else "")
+            click.echo(f"    The same failure in {len(tests) - 1} more test(s): {others}")
         if test.output:
             click.echo("    Captured output:")
             for line in test.output.splitlines():
                 click.echo(f"      {line}")
-    if len(failures) > MAX_FAILURES_SHOWN:
-        click.echo(f"\n  ... and {len(failures) - MAX_FAILURES_SHOWN} more failing tests.")
+    hidden = sum(len(tests) for tests in list(groups.values())[MAX_FAILURES_SHOWN:])
+    if hidden:
+        click.echo(f"\n  ... and {hidden} more failing tests.")
 
 
 def _print_next_level(project) -> None:

@@ -115,6 +115,8 @@ def _failure(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.Test
 
 
 def _plain_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    if excinfo.errisinstance(pytest.fail.Exception):
+        return str(excinfo.value.msg or "failed").strip()
     if excinfo.errisinstance(AssertionError):
         text = str(excinfo.value).strip()
         lines = text.splitlines() or ["assertion failed"]
