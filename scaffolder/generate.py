@@ -150,6 +150,9 @@ def _check_names(values: dict[str, Any]) -> None:
         raise InvalidContextError("project_name must not be empty.")
     if any(not ch.isprintable() for ch in name):
         raise InvalidContextError("project_name must not contain control characters.")
+    if '"' in name or "\\" in name:
+        # The name goes into docstrings and Markdown; these two would end or escape a string.
+        raise InvalidContextError("project_name must not contain double quotes or backslashes.")
     slug = str(values.get("project_slug", ""))
     if not SLUG_RE.fullmatch(slug) or keyword.iskeyword(slug):
         raise InvalidContextError(

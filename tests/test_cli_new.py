@@ -76,6 +76,8 @@ def test_user_cookiecutter_config_and_replay_dir_are_left_alone(cli, fixture_tem
         (["project_slug=class"], "project_slug 'class' cannot be a Python package name"),
         (["project_slug=json"], "project_slug 'json' would hide the module"),
         (["project_name="], "project_name must not be empty"),
+        (["project_name=My \\N Tasks"], "must not contain double quotes or backslashes"),
+        (['project_name=My """ Tasks'], "must not contain double quotes or backslashes"),
         (["project_name={{ 7*7 }}"], "project_name may not contain template syntax"),
         (["colour=red"], "Unknown template variable 'colour'; mini takes project_name, project_slug"),
         (["project_name"], "Expected key=value"),
