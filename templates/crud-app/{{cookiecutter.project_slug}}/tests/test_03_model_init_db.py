@@ -1,0 +1,56 @@
+"""Exercise 3 (model-init-db): the Task model and the init-db command."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, inspect
+
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.models import Task
+
+pytestmark = pytest.mark.exercise("model-init-db")
+
+
+def test_task_has_the_expected_columns():
+    columns = set(Task.__table__.columns.keys())
+    for name in ("id", "title", "description", "done", "created"):
+        assert name in columns, f"the Task model should have a '{name}' column"
+
+
+def test_new_task_gets_defaults(app):
+    with app.app_context():
+        task = Task(title="Water the plants")
+        db.session.add(task)
+        db.session.commit()
+        assert task.done is False, "a new task should not be done (default=False)"
+        assert task.description == "", "a new task without description should have description ''"
+        assert isinstance(task.created, datetime), "a new task should get its 'created' time automatically"
+
+
+def test_created_default_is_a_callable():
+    column = Task.__table__.columns.get("created")
+    assert column is not None, "the Task model should have a 'created' column"
+    has_callable = column.default is not None and column.default.is_callable
+    assert has_callable or column.server_default is not None, (
+        "'created' should default to a function (default=utcnow), not a fixed value "
+        "computed once when the module is imported"
+    )
+
+
+def test_init_db_command_creates_the_tables(app, runner):
+    with app.app_context():
+        db.drop_all()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, f"flask init-db should succeed, it failed with: {result.output}{result.exception!r}"
+    assert "Initialized the database" in result.output, "flask init-db should print 'Initialized the database'"
+    with app.app_context():
+        assert inspect(db.engine).has_table("task"), "flask init-db should create the 'task' table"
+
+
+def test_init_db_command_clears_existing_tasks(app, runner, add_task):
+    add_task("Old task")
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, f"flask init-db should succeed, it failed with: {result.output}{result.exception!r}"
+    with app.app_context():
+        count = db.session.scalar(db.select(func.count()).select_from(Task))
+    assert count == 0, "flask init-db should drop the old tables and start with no tasks"

@@ -1,0 +1,55 @@
+"""Exercise 4 (list-detail): the task list and the task page."""
+
+import pytest
+
+pytestmark = pytest.mark.exercise("list-detail")
+
+
+def test_empty_list(client):
+    response = client.get("/tasks/")
+    assert response.status_code == 200, "GET /tasks/ should answer 200 OK even with no tasks"
+    assert "No tasks yet" in response.text, "GET /tasks/ with no tasks should say 'No tasks yet'"
+
+
+def test_list_shows_every_task_with_a_link(client, add_task):
+    first = add_task("Buy milk")
+    second = add_task("Walk the dog")
+    response = client.get("/tasks/")
+    assert response.status_code == 200, "GET /tasks/ should answer 200 OK"
+    for task_id, title in ((first, "Buy milk"), (second, "Walk the dog")):
+        assert title in response.text, f"GET /tasks/ should show the task {title!r}"
+        assert f'href="/tasks/{task_id}"' in response.text, (
+            f"GET /tasks/ should link each task to its page, /tasks/{task_id} (use url_for)"
+        )
+    assert "No tasks yet" not in response.text, "GET /tasks/ should not say 'No tasks yet' when there are tasks"
+
+
+def test_list_shows_newest_first(client, add_task):
+    add_task("Older task")
+    add_task("Newer task")
+    text = client.get("/tasks/").text
+    assert "Newer task" in text and "Older task" in text, "GET /tasks/ should show both tasks"
+    assert text.index("Newer task") < text.index("Older task"), "GET /tasks/ should list the newest task first"
+
+
+def test_detail_page(client, add_task):
+    task_id = add_task("Read the Flask tutorial", description="Chapters one to four")
+    response = client.get(f"/tasks/{task_id}")
+    assert response.status_code == 200, f"GET /tasks/{task_id} should answer 200 OK for an existing task"
+    assert "Read the Flask tutorial" in response.text, "the task page should show the title"
+    assert "Chapters one to four" in response.text, "the task page should show the description"
+    assert "Not done yet" in response.text, "the task page should say 'Not done yet' for an open task"
+
+
+def test_detail_page_of_a_done_task(client, add_task):
+    task_id = add_task("Finished thing", done=True)
+    response = client.get(f"/tasks/{task_id}")
+    assert response.status_code == 200, f"GET /tasks/{task_id} should answer 200 OK"
+    assert "Done" in response.text and "Not done yet" not in response.text, (
+        "the task page should say 'Done' for a finished task"
+    )
+
+
+def test_missing_task_is_404(client):
+    response = client.get("/tasks/999")
+    assert response.status_code == 404, "GET /tasks/999 should answer 404 Not Found for a task that does not exist"

@@ -1,0 +1,95 @@
+"""Exercise 8 (json-api): a JSON API with the right status codes."""
+
+import pytest
+
+pytestmark = pytest.mark.exercise("json-api")
+
+
+def test_create_answers_201_with_location(client, get_task):
+    response = client.post("/api/tasks", json={"title": " Write the API ", "description": "JSON in, JSON out"})
+    assert response.status_code == 201, "POST /api/tasks with a valid title should answer 201 Created"
+    assert response.headers.get("Location") == "/api/tasks/1", (
+        "POST /api/tasks should send a Location header with the new task's URL, /api/tasks/1"
+    )
+    body = response.get_json()
+    assert body is not None, "POST /api/tasks should answer with the new task as JSON"
+    assert body["id"] == 1 and body["title"] == "Write the API", "the JSON should hold the saved task (title stripped)"
+    assert body["done"] is False, "a new task should not be done"
+    assert get_task(1) is not None, "POST /api/tasks should save the task in the database"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"title": ""}, {"title": "   "}, {"title": 42}, {"title": "x" * 201}, {"title": "ok", "description": 5}],
+    ids=["no-title", "empty", "spaces", "not-a-string", "too-long", "bad-description"],
+)
+def test_create_with_invalid_data_answers_400(client, get_task, payload):
+    response = client.post("/api/tasks", json=payload)
+    assert response.status_code == 400, f"POST /api/tasks with {payload!r} should answer 400 Bad Request"
+    assert response.is_json and "error" in response.get_json(), 'a 400 from the API should be JSON with an "error" key'
+    assert get_task(1) is None, "an invalid POST should not save anything"
+
+
+def test_create_without_json_answers_400(client):
+    response = client.post("/api/tasks", data="title=hello", content_type="text/plain")
+    assert response.status_code == 400, "POST /api/tasks without a JSON body should answer 400 Bad Request"
+    assert response.is_json, "the 400 should be a JSON error"
+
+
+def test_the_api_needs_no_csrf_token(csrf_client):
+    response = csrf_client.post("/api/tasks", json={"title": "From a script"})
+    assert response.status_code == 201, (
+        "the API blueprint is exempt from CSRF: POST /api/tasks should work without a token"
+    )
+
+
+def test_get_one_task(client, add_task):
+    task_id = add_task("Read me", description="Some details")
+    response = client.get(f"/api/tasks/{task_id}")
+    assert response.status_code == 200, f"GET /api/tasks/{task_id} should answer 200 OK"
+    body = response.get_json()
+    assert body is not None, f"GET /api/tasks/{task_id} should answer JSON"
+    assert body["title"] == "Read me" and body["description"] == "Some details", "the JSON should describe the task"
+    assert body["url"] == f"/api/tasks/{task_id}", "the JSON should link to the task itself"
+
+
+def test_get_missing_task_answers_json_404(client):
+    response = client.get("/api/tasks/999")
+    assert response.status_code == 404, "GET /api/tasks/999 should answer 404 Not Found"
+    assert response.is_json and "error" in response.get_json(), "a 404 from the API should be a JSON error"
+
+
+def test_patch_changes_only_the_given_fields(client, add_task, get_task):
+    task_id = add_task("Keep title", description="Keep description")
+    response = client.patch(f"/api/tasks/{task_id}", json={"done": True})
+    assert response.status_code == 200, f"PATCH /api/tasks/{task_id} should answer 200 OK"
+    assert response.get_json()["done"] is True, "the answer should show the updated task"
+    task = get_task(task_id)
+    assert task.done is True, "PATCH with done=true should mark the task done"
+    assert task.title == "Keep title" and task.description == "Keep description", (
+        "PATCH should leave the fields it was not given alone"
+    )
+
+
+@pytest.mark.parametrize("payload", [{"done": "yes"}, {"title": ""}], ids=["done-not-bool", "empty-title"])
+def test_patch_with_invalid_data_answers_400(client, add_task, get_task, payload):
+    task_id = add_task("Unchanged")
+    response = client.patch(f"/api/tasks/{task_id}", json=payload)
+    assert response.status_code == 400, f"PATCH with {payload!r} should answer 400 Bad Request"
+    assert response.is_json, "the 400 should be a JSON error"
+    task = get_task(task_id)
+    assert task.title == "Unchanged" and task.done is False, "an invalid PATCH should not change the task"
+
+
+def test_patch_missing_task_answers_404(client):
+    response = client.patch("/api/tasks/999", json={"done": True})
+    assert response.status_code == 404, "PATCH /api/tasks/999 should answer 404 Not Found"
+
+
+def test_delete_answers_204(client, add_task, get_task):
+    task_id = add_task("Delete me")
+    response = client.delete(f"/api/tasks/{task_id}")
+    assert response.status_code == 204, f"DELETE /api/tasks/{task_id} should answer 204 No Content"
+    assert response.data == b"", "a 204 answer has no body"
+    assert get_task(task_id) is None, "DELETE should remove the task"
+    assert client.delete(f"/api/tasks/{task_id}").status_code == 404, "deleting it again should answer 404"

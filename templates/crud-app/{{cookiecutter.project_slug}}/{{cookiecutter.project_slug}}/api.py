@@ -1,0 +1,121 @@
+"""A JSON API for the same tasks, under /api."""
+
+from flask import Blueprint, abort, request, url_for
+
+from .extensions import db
+from .models import TITLE_MAX_LENGTH, Task
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def task_json(task: Task) -> dict:
+    """The JSON form of a task, with a link to itself."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "description": task.description,
+        "done": task.done,
+        "created": task.created.isoformat(),
+        "url": url_for("api.get_task", task_id=task.id),
+    }
+
+
+def json_body() -> dict:
+    """The request's JSON object; answer 400 Bad Request for anything else."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="The request body must be a JSON object.")
+    return data
+
+
+def check_title(title) -> str:
+    """The cleaned title; answer 400 Bad Request when it is missing or invalid."""
+    if not isinstance(title, str) or not title.strip():
+        abort(400, description="A task needs a non-empty string 'title'.")
+    title = title.strip()
+    if len(title) > TITLE_MAX_LENGTH:
+        abort(400, description=f"'title' must be at most {TITLE_MAX_LENGTH} characters.")
+    return title
+
+
+@bp.get("/tasks")
+def list_tasks():
+    """List tasks, one page at a time, optionally only done or not done ones."""
+    # BEGIN SOLUTION filter-paginate
+    query = db.select(Task).order_by(Task.id)
+    done = request.args.get("done")
+    if done is not None:
+        if done not in ("true", "false"):
+            abort(400, description="'done' must be 'true' or 'false'.")
+        query = query.where(Task.done == (done == "true"))
+    # db.paginate reads ?page= and ?per_page= itself, answers 404 for a
+    # page that does not exist, and caps per_page at max_per_page.
+    page = db.paginate(query, max_per_page=100)
+    return {
+        "tasks": [task_json(task) for task in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+        "total": page.total,
+    }
+    # STUB
+    # # A first version that returns every task at once: filter and paginate instead.
+    # tasks = db.session.execute(db.select(Task).order_by(Task.id)).scalars()
+    # return {"tasks": [task_json(task) for task in tasks]}
+    # END SOLUTION
+
+
+@bp.post("/tasks")
+def create_task():
+    """Create a task from a JSON body: 201 Created with a Location header."""
+    # BEGIN SOLUTION json-api
+    data = json_body()
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        abort(400, description="'description' must be a string.")
+    task = Task(title=check_title(data.get("title")), description=description.strip())
+    db.session.add(task)
+    db.session.commit()
+    location = url_for("api.get_task", task_id=task.id)
+    return task_json(task), 201, {"Location": location}
+    # END SOLUTION
+
+
+@bp.get("/tasks/<int:task_id>")
+def get_task(task_id):
+    """One task, or 404 Not Found."""
+    # BEGIN SOLUTION json-api
+    return task_json(db.get_or_404(Task, task_id))
+    # END SOLUTION
+
+
+@bp.patch("/tasks/<int:task_id>")
+def update_task(task_id):
+    """Change some fields of a task."""
+    # BEGIN SOLUTION json-api
+    task = db.get_or_404(Task, task_id)
+    data = json_body()
+    if "title" in data:
+        task.title = check_title(data["title"])
+    if "description" in data:
+        if not isinstance(data["description"], str):
+            abort(400, description="'description' must be a string.")
+        task.description = data["description"].strip()
+    if "done" in data:
+        if not isinstance(data["done"], bool):
+            abort(400, description="'done' must be true or false.")
+        task.done = data["done"]
+    db.session.commit()
+    return task_json(task)
+    # END SOLUTION
+
+
+@bp.delete("/tasks/<int:task_id>")
+def delete_task(task_id):
+    """Delete a task: 204 No Content."""
+    # BEGIN SOLUTION json-api
+    task = db.get_or_404(Task, task_id)
+    db.session.delete(task)
+    db.session.commit()
+    return "", 204
+    # END SOLUTION

@@ -1,0 +1,134 @@
+"""HTML pages to list, show, create, edit, delete and search tasks."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from .extensions import db
+from .models import TITLE_MAX_LENGTH, Task
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def validate_title(title: str) -> str | None:
+    """Return an error message for a bad title, or None when it is fine."""
+    if not title:
+        return "Title is required."
+    if len(title) > TITLE_MAX_LENGTH:
+        return f"Title must be at most {TITLE_MAX_LENGTH} characters."
+    return None
+
+
+@bp.route("/")
+def index():
+    """List every task, newest first."""
+    # BEGIN SOLUTION list-detail
+    tasks = db.session.execute(
+        db.select(Task).order_by(Task.created.desc(), Task.id.desc())
+    ).scalars()
+    return render_template("tasks/index.html", tasks=tasks)
+    # STUB
+    # # Select the tasks, newest first, instead of this empty list.
+    # return render_template("tasks/index.html", tasks=[])
+    # END SOLUTION
+
+
+@bp.route("/<int:task_id>")
+def detail(task_id):
+    """Show one task, or answer 404 Not Found."""
+    # BEGIN SOLUTION list-detail
+    task = db.get_or_404(Task, task_id)
+    return render_template("tasks/detail.html", task=task)
+    # END SOLUTION
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Show the form for a new task and save it when it is submitted."""
+    # BEGIN SOLUTION create-form
+    if request.method == "POST":
+        title = request.form.get("title", "").strip()
+        description = request.form.get("description", "").strip()
+        error = validate_title(title)
+        if error is None:
+            task = Task(title=title, description=description)
+            db.session.add(task)
+            db.session.commit()
+            flash("Task created.")
+            # Redirect after a successful POST, so that reloading the page
+            # does not submit the form a second time.
+            return redirect(url_for("tasks.detail", task_id=task.id))
+        flash(error)
+        return render_template("tasks/form.html", task=None), 400
+    return render_template("tasks/form.html", task=None)
+    # STUB
+    # # On POST: validate the form, save the task, flash a message and redirect.
+    # return render_template("tasks/form.html", task=None)
+    # END SOLUTION
+
+
+@bp.post("/<int:task_id>/toggle")
+def toggle(task_id):
+    """Mark a task done, or not done again.
+
+    A worked example of a view that changes data: it accepts POST only, answers
+    404 for a missing task, commits, flashes a message and redirects.
+    """
+    task = db.get_or_404(Task, task_id)
+    task.done = not task.done
+    db.session.commit()
+    flash("Task marked as done." if task.done else "Task marked as not done.")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+# BEGIN SOLUTION update-delete
+@bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
+def edit(task_id):
+    """Show the form for an existing task and save the changes."""
+    task = db.get_or_404(Task, task_id)
+    if request.method == "POST":
+        title = request.form.get("title", "").strip()
+        error = validate_title(title)
+        if error is None:
+            task.title = title
+            task.description = request.form.get("description", "").strip()
+            task.done = "done" in request.form
+            db.session.commit()
+            flash("Task updated.")
+            return redirect(url_for("tasks.detail", task_id=task.id))
+        flash(error)
+        return render_template("tasks/form.html", task=task), 400
+    return render_template("tasks/form.html", task=task)
+
+
+@bp.route("/<int:task_id>/delete", methods=["POST"])
+def delete(task_id):
+    """Delete a task. POST only: a link or a crawler must never delete data."""
+    task = db.get_or_404(Task, task_id)
+    db.session.delete(task)
+    db.session.commit()
+    flash("Task deleted.")
+    return redirect(url_for("tasks.index"))
+# STUB
+# # Add the `edit` and `delete` views here, with their @bp.route(...) decorators.
+# END SOLUTION
+
+
+@bp.route("/search")
+def search():
+    """Find tasks whose title contains the text of `?q=`."""
+    # BEGIN SOLUTION search-escaping
+    q = request.args.get("q", "").strip()
+    tasks = []
+    if q:
+        # A bound parameter keeps the text out of the SQL, and autoescape
+        # makes % and _ in the text match themselves, not "anything".
+        tasks = db.session.execute(
+            db.select(Task)
+            .where(Task.title.icontains(q, autoescape=True))
+            .order_by(Task.id)
+        ).scalars().all()
+    return render_template("tasks/search.html", q=q, tasks=tasks)
+    # STUB
+    # q = request.args.get("q", "").strip()
+    # # Find the tasks whose title contains q instead of this empty list.
+    # return render_template("tasks/search.html", q=q, tasks=[])
+    # END SOLUTION
