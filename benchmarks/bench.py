@@ -60,6 +60,8 @@ def main() -> None:
                 )
                 (project,) = out.iterdir()
                 report(f"check {name} ({label})", [timed([*cli, "check"], project, env) for _ in range(repeat)])
+                one = [timed([*cli, "check", "--exercise", "1"], project, env) for _ in range(repeat)]
+                report(f"check --exercise 1 {name} ({label})", one)
                 hints = [timed([*cli, "hint", "1"], project, env) for _ in range(repeat)]
                 report(f"hint 1 {name} ({label})", hints)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

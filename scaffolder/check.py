@@ -7,11 +7,14 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from scaffolder.exceptions import TestRunError
+from scaffolder.exercises import Stubs, load_stubs
 from scaffolder.manifest import Exercise
 from scaffolder.project import Project
 from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
@@ -95,7 +98,7 @@ def run_check(
     if data["collect_errors"]:
         raise TestRunError(_collect_problem(data["collect_errors"][0]))
     selected = [only] if only is not None else list(project.manifest.exercises)
-    return judge(data, selected)
+    return judge(data, selected, project.root, load_stubs(project.root))
 
 
 def _read_report(path: Path, completed: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -119,8 +122,8 @@ def _collect_problem(error: dict[str, Any]) -> str:
     return f"Your code does not import, so no test can run: {error['message']}{where}"
 
 
-def judge(data: dict[str, Any], exercises: list[Exercise]) -> CheckResult:
-    """Give each exercise a status from its tests' outcomes."""
+def judge(data: dict[str, Any], exercises: list[Exercise], root: Path, stubs: Stubs | None = None) -> CheckResult:
+    """Give each exercise a status from its tests' outcomes (and its stubs, for 'not started')."""
     by_slug: dict[str, list[TestResult]] = {}
     for nodeid, raw in data["tests"].items():
         result = TestResult(
@@ -137,15 +140,34 @@ def judge(data: dict[str, Any], exercises: list[Exercise]) -> CheckResult:
     results = []
     for exercise in exercises:
         tests = tuple(by_slug.get(exercise.slug, ()))
-        results.append(ExerciseResult(exercise, _status(tests), tests))
+        results.append(
+            ExerciseResult(
+                exercise, _status(tests, partial(_stub_untouched, (stubs or {}).get(exercise.slug), root)), tests
+            )
+        )
     return CheckResult(tuple(results), tuple(data.get("unassigned", ())))
 
 
-def _status(tests: tuple[TestResult, ...]) -> str:
+def _status(tests: tuple[TestResult, ...], stub_untouched: Callable[[], bool]) -> str:
     if not tests:
         return NO_TESTS
     if all(t.outcome == "passed" for t in tests):
         return PASSED
-    if not any(t.outcome == "passed" for t in tests) and all(t.kind == "not_implemented" for t in tests):
+    if any(t.outcome == "passed" for t in tests):
+        return FAILING
+    if all(t.kind == "not_implemented" for t in tests) or stub_untouched():
         return NOT_STARTED
     return FAILING
+
+
+def _stub_untouched(stubs: list[dict[str, str]] | None, root: Path) -> bool:
+    """Whether every stub of the exercise is still in its file exactly as generated."""
+    if not stubs:
+        return False
+    for stub in stubs:
+        try:
+            if stub["text"] not in (root / stub["file"]).read_text(encoding="utf-8"):
+                return False
+        except (OSError, UnicodeDecodeError, KeyError, TypeError):
+            return False
+    return True

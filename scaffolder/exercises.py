@@ -6,6 +6,7 @@ Shared by `scaffolder new` and the template's post-generation hook, so a plain
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
 from scaffolder.questions import QUESTIONS
 
 EXERCISES_DOC = "EXERCISES.md"
+STUBS_FILE = Path(".scaffolder") / "stubs.json"
+STUBS_VERSION = 1
 SKIPPED_DIRS = {".git", "__pycache__", ".pytest_cache", ".venv", "node_modules"}
 
 
@@ -33,15 +36,23 @@ def prepare_project(project_dir: Path, package: str, solved_through: int) -> Man
         raise TemplateError(f"{project_dir.name}: the manifest {MANIFEST_NAME} is missing or unreadable.") from err
     manifest_path.write_text(manifest_text, encoding="utf-8")
     manifest = load_manifest(manifest_path, origin=f"template {project_dir.name}")
-    rewritten = strip_regions(project_dir, manifest, solved_through)
+    rewritten, stubs = strip_regions(project_dir, manifest, solved_through)
     for path, text in rewritten.items():
         path.write_text(text, encoding="utf-8")
+    _write_stubs(project_dir, stubs)
     (project_dir / EXERCISES_DOC).write_text(exercises_markdown(manifest, project_dir), encoding="utf-8")
     return manifest
 
 
-def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) -> dict[Path, str]:
-    """Return the new text of every file that has exercise regions."""
+Stubs = dict[str, list[dict[str, str]]]
+
+
+def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) -> tuple[dict[Path, str], Stubs]:
+    """The new text of every file that has exercise regions, and each exercise's stubs.
+
+    The stubs (slug -> [{file, text}]) let `check` tell an untouched exercise
+    ("not started") from one the learner has begun.
+    """
     exercises = manifest.slugs()
     used: set[str] = set()
 
@@ -53,6 +64,7 @@ def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) ->
         return markers.StubText(exercise.number, exercise.slug, exercise.title)
 
     rewritten: dict[Path, str] = {}
+    stubs: Stubs = {}
     for path in _text_files(project_dir):
         text = path.read_text(encoding="utf-8")
         if not markers.has_markers(text):
@@ -71,11 +83,30 @@ def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) ->
                         f"{relative}, line {piece.line}: {piece.slug!r} is not an exercise slug of {MANIFEST_NAME}."
                     )
                 used.add(piece.slug)
+                if not is_solved(piece.slug):
+                    text = markers.stub_text(piece, style, describe(piece.slug), python=path.suffix == ".py")
+                    stubs.setdefault(piece.slug, []).append({"file": relative, "text": text})
         rewritten[path] = markers.render(pieces, style, is_solved, describe, python=path.suffix == ".py")
     missing = [e.label for e in manifest.exercises if e.slug not in used]
     if missing:
         raise TemplateError(f"template {manifest.name}: no exercise region for {', '.join(missing)}.")
-    return rewritten
+    return rewritten, stubs
+
+
+def _write_stubs(project_dir: Path, stubs: Stubs) -> None:
+    path = project_dir / STUBS_FILE
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"version": STUBS_VERSION, "stubs": stubs}, indent=1) + "\n", encoding="utf-8")
+
+
+def load_stubs(project_dir: Path) -> Stubs | None:
+    """The stubs recorded when the project was made, or None when unknown or unreadable."""
+    try:
+        data = json.loads((project_dir / STUBS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    stubs = data.get("stubs") if isinstance(data, dict) and data.get("version") == STUBS_VERSION else None
+    return stubs if isinstance(stubs, dict) else None
 
 
 def _text_files(root: Path):

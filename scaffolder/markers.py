@@ -171,9 +171,14 @@ def render(
     return "".join(out)
 
 
+def stub_text(region: Region, style: CommentStyle, about: StubText, python: bool) -> str:
+    """The text that stands for an unsolved region in the learner's file."""
+    return "".join(_stub_lines(region, style, about, python))
+
+
 def _stub_lines(region: Region, style: CommentStyle, about: StubText, python: bool) -> list[str]:
-    label = f"exercise {about.number} ({about.slug})"
-    lines = [style.wrap(region.indent, f"TODO {label}: {about.title}. See EXERCISES.md.") + "\n"]
+    tag = f"TODO exercise {about.number} ({about.slug})"
+    lines = [style.wrap(region.indent, f"{tag}: {about.title}. See EXERCISES.md.") + "\n"]
     if region.stub is not None:
         lines.extend(region.stub)
     elif python:

@@ -36,7 +36,9 @@ def test_learner_project_fails_exercise_one_readably(cli, project):
     lines = result.stdout.splitlines()
     assert lines[0] == "Mini calculator (mini, level 1): 0 of 2 exercises pass"
     assert any("1. Add two numbers" in line and line.endswith("not started") for line in lines)
-    assert any("2. Greet someone" in line and "failing (1 of 1 tests failing)" in line for line in lines)
+    assert any("2. Greet someone" in line and line.endswith("not started") for line in lines), (
+        "a stub that fails by assertion is still 'not started' while it is untouched"
+    )
     assert "Exercise 1 (add): Add two numbers" in result.stdout
     assert "NotImplementedError: Exercise 1 (add) is not done yet: see EXERCISES.md" in result.stdout
     assert "in your code: mini_calc/calc.py:3" in result.stdout
@@ -72,6 +74,14 @@ def test_solving_moves_on_to_the_next_exercise_and_shows_output(cli, project):
     only = cli("check", project, "--exercise", "add")
     assert only.exit_code == 0, "every selected exercise passes"
     assert "1 of 1 exercises pass" in only.stdout
+
+
+def test_editing_a_stub_marks_the_exercise_started(cli, project):
+    edit(project, '    return ""', '    return "Hi"')
+    result = cli("check", project)
+    assert any(
+        "2. Greet someone" in line and "failing (1 of 1 tests failing)" in line for line in result.stdout.splitlines()
+    )
 
 
 def test_solved_project_passes(cli, fixture_templates, tmp_path):
@@ -158,7 +168,7 @@ def test_hint_without_an_exercise_picks_the_current_one(cli, project, monkeypatc
 
 def test_damaged_hint_state_is_reported_and_kept(cli, project):
     state = project / ".scaffolder" / "state.json"
-    state.parent.mkdir()
+    state.parent.mkdir(exist_ok=True)
     state.write_text("{not json")
     result = cli("hint", "1", project)
     assert result.exit_code == 1
