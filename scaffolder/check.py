@@ -7,9 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -141,29 +139,26 @@ def judge(data: dict[str, Any], exercises: list[Exercise], root: Path, stubs: St
     for exercise in exercises:
         tests = tuple(by_slug.get(exercise.slug, ()))
         results.append(
-            ExerciseResult(
-                exercise, _status(tests, partial(_stub_untouched, (stubs or {}).get(exercise.slug), root)), tests
-            )
+            ExerciseResult(exercise, _status(tests, _stubs_untouched((stubs or {}).get(exercise.slug), root)), tests)
         )
     return CheckResult(tuple(results), tuple(data.get("unassigned", ())))
 
 
-def _status(tests: tuple[TestResult, ...], stub_untouched: Callable[[], bool]) -> str:
+def _status(tests: tuple[TestResult, ...], stubs_untouched: bool | None) -> str:
+    """passed, not started (stubs untouched, or every test stopped by a stub), or failing."""
     if not tests:
         return NO_TESTS
     if all(t.outcome == "passed" for t in tests):
         return PASSED
-    if any(t.outcome == "passed" for t in tests):
-        return FAILING
-    if all(t.kind == "not_implemented" for t in tests) or stub_untouched():
-        return NOT_STARTED
-    return FAILING
+    if stubs_untouched is not None:
+        return NOT_STARTED if stubs_untouched else FAILING
+    return NOT_STARTED if all(t.kind == "not_implemented" for t in tests) else FAILING
 
 
-def _stub_untouched(stubs: list[dict[str, str]] | None, root: Path) -> bool:
-    """Whether every stub of the exercise is still in its file exactly as generated."""
+def _stubs_untouched(stubs: list[dict[str, str]] | None, root: Path) -> bool | None:
+    """Whether every stub of the exercise is still in its file as generated (None: not recorded)."""
     if not stubs:
-        return False
+        return None
     for stub in stubs:
         try:
             if stub["text"] not in (root / stub["file"]).read_text(encoding="utf-8"):

@@ -84,6 +84,13 @@ def test_editing_a_stub_marks_the_exercise_started(cli, project):
     )
 
 
+def test_without_a_stub_record_only_not_implemented_means_not_started(cli, project):
+    (project / ".scaffolder" / "stubs.json").unlink()
+    lines = cli("check", project).stdout.splitlines()
+    assert any("1. Add two numbers" in line and line.endswith("not started") for line in lines)
+    assert any("2. Greet someone" in line and "failing" in line for line in lines)
+
+
 def test_solved_project_passes(cli, fixture_templates, tmp_path):
     assert cli("new", "mini", "--no-input", "--no-git", "--solved", "-o", tmp_path).exit_code == 0
     result = cli("check", tmp_path / "mini_calc" / "tests")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder import markers
-from scaffolder.check import PASSED, run_check
+from scaffolder.check import NOT_STARTED, PASSED, run_check
 from scaffolder.generate import new_project
 from scaffolder.project import find_project
 from scaffolder.templates import PROJECT_DIR_NAME, available_templates
@@ -94,6 +94,8 @@ def test_learner_render_fails_every_exercise(checks, name):
     assert not result.unassigned, f"tests without exactly one exercise marker: {result.unassigned}"
     passing = [r.exercise.slug for r in result.exercises if r.status == PASSED]
     assert passing == [], f"these exercises already pass before the learner writes anything: {passing}"
+    started = [r.exercise.slug for r in result.exercises if r.status != NOT_STARTED]
+    assert started == [], f"a fresh project should show every exercise as not started: {started}"
     assert all(r.tests for r in result.exercises), "every exercise has tests"
     first = result.exercises[0]
     assert all(t.message for t in first.failures), "every failure of exercise 1 says something readable"
