@@ -181,3 +181,27 @@ def test_plain_cookiecutter_gives_the_same_learner_project(renders, name, tmp_pa
     assert result.returncode == 0, result.stdout + result.stderr
     (plain,) = (tmp_path / "out").iterdir()
     assert tree(plain) == tree(renders[(name, 0)])
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_plain_cookiecutter_refuses_a_slug_that_is_not_a_package(name, tmp_path):
+    env = dict(os.environ, HOME=str(tmp_path / "home"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            str(TEMPLATES[name].path),
+            "--no-input",
+            "-o",
+            str(tmp_path / "out"),
+            "project_slug=class",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "project_slug 'class' is not a valid Python package name" in result.stdout + result.stderr
+    assert not (tmp_path / "out" / "class").exists(), "cookiecutter removes the refused project"
