@@ -138,9 +138,8 @@ def judge(data: dict[str, Any], exercises: list[Exercise], root: Path, stubs: St
     results = []
     for exercise in exercises:
         tests = tuple(by_slug.get(exercise.slug, ()))
-        results.append(
-            ExerciseResult(exercise, _status(tests, _stubs_untouched((stubs or {}).get(exercise.slug), root)), tests)
-        )
+        untouched = _stubs_untouched((stubs or {}).get(exercise.slug), root)
+        results.append(ExerciseResult(exercise, _status(tests, untouched), tests))
     return CheckResult(tuple(results), tuple(data.get("unassigned", ())))
 
 

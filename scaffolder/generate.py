@@ -80,26 +80,28 @@ def new_project(
     if output_dir.exists() and not output_dir.is_dir():
         raise InvalidContextError(f"The output directory {output_dir} is a file, not a directory.")
     target = output_dir / slug
-    if target.exists():
-        raise TargetExistsError(f"{target} already exists; choose another project_slug or --output-dir.")
+    _refuse_existing(target)
 
-    created = [d for d in (output_dir, *output_dir.parents) if not d.exists()]
+    missing = [d for d in (output_dir, *output_dir.parents) if not d.exists()]
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".scaffolder-", dir=output_dir))
     try:
         rendered = _render(template, context, staging)
         prepare_project(rendered, package=slug, solved_through=through)
         git_problem = init_repo(rendered, f"Start {template.name} practice project") if git else None
-        if target.exists():
-            raise TargetExistsError(f"{target} already exists; choose another project_slug or --output-dir.")
+        _refuse_existing(target)  # again: the render took a moment
         rendered.rename(target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        for directory in created:
-            shutil.rmtree(directory, ignore_errors=True)
+        # Remove the staging directory, and the output directories this call made.
+        shutil.rmtree(missing[-1] if missing else staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
     return NewProject(target, template, manifest, through, git_problem)
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.exists():
+        raise TargetExistsError(f"{target} already exists; choose another project_slug or --output-dir.")
 
 
 def _solved_through(manifest: Manifest, solved: bool, solved_through: int | None) -> int:
