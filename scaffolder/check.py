@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -106,9 +107,12 @@ def _read_report(path: Path, completed: subprocess.CompletedProcess[str]) -> dic
         output = completed.stderr + completed.stdout
         where = error_location(output)
         detail = last_error_line(output)
+        suffix = f" ({where})" if where else ""
+        if re.match(r"\w+(Error|Exception)\b", detail):
+            # Typically conftest.py importing the learner's package, which raised.
+            raise TestRunError(f"Your code does not import, so no test can run: {detail}{suffix}") from None
         raise TestRunError(
-            f"The tests could not start (pytest exit code {completed.returncode}): {detail}"
-            + (f" ({where})" if where else "")
+            f"The tests could not start (pytest exit code {completed.returncode}): {detail}{suffix}"
         ) from None
     if data.get("format") != REPORT_FORMAT:
         raise TestRunError("The test report is in a format this scaffolder does not understand; reinstall scaffolder.")

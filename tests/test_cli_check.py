@@ -107,6 +107,18 @@ def test_code_that_does_not_import_is_one_clear_line(cli, project):
     assert "calc.py:1" in result.stderr
 
 
+def test_code_that_raises_on_import_is_one_clear_line(cli, project):
+    # conftest-style failure: the package itself raises while it is imported
+    (project / "mini_calc" / "__init__.py").write_text("undefined_name\n")
+    (project / "tests" / "conftest.py").write_text("import mini_calc  # noqa: F401\n")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: Your code does not import, so no test can run: "
+        "NameError: name 'undefined_name' is not defined (mini_calc/__init__.py:1)\n"
+    )
+
+
 def test_a_hanging_test_times_out(cli, project):
     edit(
         project,
