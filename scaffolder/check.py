@@ -60,10 +60,6 @@ class CheckResult:
         """The first selected exercise that does not pass."""
         return next((r for r in self.exercises if r.status != PASSED), None)
 
-    @property
-    def ok(self) -> bool:
-        return self.current is None and not self.unassigned
-
 
 def run_check(
     project: Project, only: Exercise | None = None, test_timeout: float = TEST_TIMEOUT, run_timeout: float = RUN_TIMEOUT

@@ -45,6 +45,10 @@ class UnknownExerciseError(ScaffolderError):
     """Raised when an exercise number or slug does not exist in the project."""
 
 
+class StateError(ScaffolderError):
+    """Raised when a project's .scaffolder/state.json is damaged or of an unknown version."""
+
+
 class TestRunError(ScaffolderError):
     """Raised when the practice project's test run cannot start, crashes or hangs."""
 

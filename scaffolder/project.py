@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffolder.exceptions import ManifestError, NotAProjectError, ScaffolderError
+from scaffolder.exceptions import ManifestError, NotAProjectError, StateError
 from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
 
 STATE_DIR = ".scaffolder"
@@ -46,10 +46,6 @@ def find_project(start: Path) -> Project:
         f"{start} is not inside a practice project (no {MANIFEST_NAME} here or above); "
         "create one with `scaffolder new crud-app`."
     )
-
-
-class StateError(ScaffolderError):
-    """Raised when the project's .scaffolder/state.json is damaged."""
 
 
 @dataclass
