@@ -139,6 +139,7 @@ def exercises_markdown(manifest: Manifest, project_dir: Path) -> str:
         "current one does not. Stuck? `scaffolder hint` reveals a hint for the current",
         "exercise, one at a time. `python -m pytest` runs the same tests without scaffolder.",
         "",
+        *([manifest.introduction, ""] if manifest.introduction else []),
         "| # | Exercise | Difficulty |",
         "|---|----------|------------|",
     ]
@@ -156,6 +157,8 @@ def exercises_markdown(manifest: Manifest, project_dir: Path) -> str:
             "**Done when**",
             "",
             *(f"- {criterion}" for criterion in exercise.acceptance),
+            "",
+            "**Read more:** " + " · ".join(f"[{title}]({url})" for title, url in exercise.docs),
         ]
         if exercise.questions:
             suffix = " Model answers are in INTERVIEW.md." if has_answers else ""

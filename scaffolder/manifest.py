@@ -30,6 +30,7 @@ class Exercise:
     instructions: str
     acceptance: tuple[str, ...]
     hints: tuple[str, ...]
+    docs: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -46,6 +47,7 @@ class Manifest:
     summary: str
     topics: tuple[str, ...]
     exercises: tuple[Exercise, ...]
+    introduction: str = ""
 
     def find(self, ref: str | int) -> Exercise:
         """Return the exercise named by number (`3`) or slug (`create-form`)."""
@@ -135,7 +137,31 @@ def parse_manifest(data: dict[str, Any], origin: str) -> Manifest:
         summary=check.get(template, "summary", str, "[template]").strip(),
         topics=check.strings(template, "topics", "[template]", 1, 1000),
         exercises=tuple(exercises),
+        introduction=_optional_text(template, "introduction", "[template]", check),
     )
+
+
+def _optional_text(table: dict[str, Any], key: str, where: str, check: _Checker) -> str:
+    if key not in table:
+        return ""
+    return check.get(table, key, str, where).strip()
+
+
+def _parse_docs(raw: dict[str, Any], where: str, check: _Checker) -> tuple[tuple[str, str], ...]:
+    """The documentation links of an exercise: at least one `{ title = "...", url = "https://..." }`."""
+    links = check.get(raw, "docs", list, where)
+    if not links:
+        raise check.fail(where, "field 'docs' must list at least one documentation link")
+    parsed = []
+    for link in links:
+        if not isinstance(link, dict):
+            raise check.fail(where, 'each entry of \'docs\' must be a table { title = "...", url = "https://..." }')
+        title = check.get(link, "title", str, f"{where}, docs").strip()
+        url = check.get(link, "url", str, f"{where}, docs").strip()
+        if not url.startswith("https://") or any(ch.isspace() for ch in url):
+            raise check.fail(where, f"docs url {url!r} must be an https:// address without spaces")
+        parsed.append((title, url))
+    return tuple(parsed)
 
 
 def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercise:
@@ -169,4 +195,5 @@ def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercis
         instructions=check.get(raw, "instructions", str, where).strip(),
         acceptance=check.strings(raw, "acceptance", where, 1, 1000),
         hints=check.strings(raw, "hints", where, 2, 3),
+        docs=_parse_docs(raw, where, check),
     )

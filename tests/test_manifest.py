@@ -58,6 +58,11 @@ def broken(data, change):
         (lambda d: d["exercises"][0].update(files=["../outside.py"]), "file '../outside.py' must be a relative path"),
         (lambda d: d["exercises"][0].update(instructions="  "), "field 'instructions' must not be empty"),
         (lambda d: d["exercises"][0].pop("acceptance"), "exercise 1 (add): field 'acceptance' is missing"),
+        (lambda d: d["exercises"][0].pop("docs"), "exercise 1 (add): field 'docs' is missing"),
+        (lambda d: d["exercises"][0].update(docs=[]), "field 'docs' must list at least one documentation link"),
+        (lambda d: d["exercises"][0].update(docs=["https://x"]), "each entry of 'docs' must be a table"),
+        (lambda d: d["exercises"][0].update(docs=[{"title": "T", "url": "http://x"}]), "must be an https:// address"),
+        (lambda d: d["template"].update(introduction=3), "[template]: field 'introduction' must be a str"),
     ],
 )
 def test_invalid_manifest_names_template_field_and_problem(data, change, message):
