@@ -195,6 +195,8 @@ def _print_summary(project, result) -> None:
 
 
 def _print_details(current) -> None:
+    from scaffolder.report import likely_cause
+
     exercise = current.exercise
     click.echo(f"\nExercise {exercise.number} ({exercise.slug}): {exercise.title}")
     if current.status == "no tests":
@@ -213,6 +215,9 @@ def _print_details(current) -> None:
         click.echo(f"\n  {click.style('FAILED', fg='red')} {test.name}")
         for line in message.splitlines():
             click.echo(f"    {line}")
+        cause = likely_cause(message)
+        if cause:
+            click.echo(f"    Likely cause: {cause}")
         where = [f"in your code: {location}"] if location else []
         if test.test_location:
             where.append(f"test: {test.test_location}")
@@ -234,9 +239,16 @@ def _print_next_level(project) -> None:
     from scaffolder.templates import list_templates
 
     click.echo("\nEvery exercise passes. Well done!")
-    harder = [t for t, m in list_templates() if m.level > project.manifest.level]
+    if (project.root / "INTERVIEW.md").is_file():
+        click.echo(
+            "Now read INTERVIEW.md: answer each question aloud first, then compare with the model answer."
+        )
+    harder = [(t, m) for t, m in list_templates() if m.level > project.manifest.level]
     if harder:
-        click.echo(f"Next level: scaffolder new {harder[0].name}")
+        template, manifest = harder[0]
+        click.echo(f"Next level: {manifest.title} (level {manifest.level}): scaffolder new {template.name}")
+    else:
+        click.echo("That was the last level: there is no harder template yet.")
 
 
 @main.command()

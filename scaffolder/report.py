@@ -28,3 +28,32 @@ def error_location(text: str) -> str | None:
     for match in _FILE_LINE.finditer(text):
         found = f"{match.group(1)}:{match.group(2)}" if match.group(1) else f"{match.group(3)}:{match.group(4)}"
     return found
+
+
+_BUILD_ERROR = re.compile(r"BuildError: Could not build url for endpoint '([^']+)'\. Did you forget to specify values \[([^\]]+)\]")
+_CAUSES = (
+    (
+        _BUILD_ERROR,
+        "url_for('{0}') got no value (or None) for {1}. If it is an object's id, the object has no id "
+        "until db.session.commit() has saved it: add, commit, then build the URL.",
+    ),
+    (
+        re.compile(r"DetachedInstanceError|is not bound to a Session"),
+        "An object was used after its session ended: read what you need from it inside the "
+        "app context (or the request) that loaded it.",
+    ),
+    (
+        re.compile(r"RuntimeError: Working outside of application context"),
+        "This code needs the application context (db, current_app): run it inside "
+        "`with app.app_context():`, or in a request or a `flask` command, which have one.",
+    ),
+)
+
+
+def likely_cause(message: str) -> str | None:
+    """A plain-words cause for a failure whose symptom misleads, or None."""
+    for pattern, advice in _CAUSES:
+        match = pattern.search(message)
+        if match:
+            return advice.format(*match.groups())
+    return None
