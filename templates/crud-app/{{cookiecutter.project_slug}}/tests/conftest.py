@@ -1,5 +1,7 @@
 """Fixtures shared by every test: a fresh app and database per test."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from {{ cookiecutter.project_slug }} import create_app
@@ -39,9 +41,60 @@ def client(app):
 
 
 @pytest.fixture
-def csrf_client():
-    """A client of an app with CSRF protection on, as in production."""
-    return make_app(WTF_CSRF_ENABLED=True).test_client()
+def csrf_app():
+    """An app with CSRF protection on, as in production."""
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def csrf_client(csrf_app):
+    return csrf_app.test_client()
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page, as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "form" and attrs.get("method", "get").lower() == "post":
+            self.forms.append({"action": attrs.get("action", ""), "fields": {}})
+        elif self.forms and attrs.get("name") and tag in ("input", "textarea"):
+            if tag == "textarea":
+                self._textarea = attrs["name"]
+                self.forms[-1]["fields"][self._textarea] = ""
+            elif attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "on")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.forms[-1]["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def submit_form(client, page_url, action=None, **values):
+    """Load a page and submit its POST form (the one posting to `action`), as a browser would.
+
+    The form's own hidden fields, the CSRF token among them, are sent along;
+    `values` change or add fields.
+    """
+    page = client.get(page_url)
+    assert page.status_code == 200, f"GET {page_url} should show the page with its form"
+    parser = _Forms()
+    parser.feed(page.text)
+    for form in parser.forms:
+        target = form["action"] or page_url
+        if action is None or target == action:
+            return client.post(target, data={**form["fields"], **values})
+    where = f" posting to {action}" if action else ""
+    raise AssertionError(f"the page {page_url} should have a <form method=\"post\">{where}")
 
 
 @pytest.fixture
@@ -49,16 +102,21 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def insert_task(app, title="A task", **fields):
+    """Save a task directly in the app's database and return its id."""
+    with app.app_context():
+        task = Task(title=title, **fields)
+        db.session.add(task)
+        db.session.commit()
+        return task.id
+
+
 @pytest.fixture
 def add_task(app):
     """Save a task directly in the database and return its id."""
 
     def add(title="A task", **fields):
-        with app.app_context():
-            task = Task(title=title, **fields)
-            db.session.add(task)
-            db.session.commit()
-            return task.id
+        return insert_task(app, title, **fields)
 
     return add
 
@@ -75,3 +133,11 @@ def get_task(app):
             return task
 
     return get
+
+
+def probe_app():
+    """The app that scaffolder's route probe attacks: CSRF on, and two tasks to find."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    insert_task(app, "First task")
+    insert_task(app, "Second task", done=True)
+    return app

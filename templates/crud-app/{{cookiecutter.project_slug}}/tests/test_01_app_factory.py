@@ -11,6 +11,15 @@ from {{ cookiecutter.project_slug }}.extensions import db
 pytestmark = pytest.mark.exercise("app-factory")
 
 
+@pytest.fixture(autouse=True)
+def development_mode(monkeypatch):
+    """Run create_app() as `flask run --debug` does: debug on, no key in the environment."""
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_TESTING", raising=False)
+    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+
+
 def test_test_config_overrides_the_defaults():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
     assert app.testing, "create_app({'TESTING': True}) should give an app in testing mode"
@@ -20,8 +29,7 @@ def test_test_config_overrides_the_defaults():
     assert app.config["SECRET_KEY"] == "x", "a value in test_config should replace the default SECRET_KEY"
 
 
-def test_without_test_config_the_app_is_not_in_testing_mode(monkeypatch):
-    monkeypatch.delenv("FLASK_TESTING", raising=False)
+def test_without_test_config_the_app_is_not_in_testing_mode():
     app = create_app()
     assert not app.testing, "create_app() without test_config should not be in testing mode"
 
@@ -41,8 +49,7 @@ def test_config_is_relative_to_the_instance_folder():
     assert os.path.isdir(app.instance_path), "create_app() should make sure the instance folder exists"
 
 
-def test_a_secret_key_is_always_set(monkeypatch):
-    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+def test_a_secret_key_is_always_set():
     app = create_app()
     assert app.config.get("SECRET_KEY"), (
         "create_app() should set a SECRET_KEY by default (a development value like 'dev')"
@@ -58,8 +65,7 @@ def test_environment_variables_override_the_defaults(monkeypatch):
     )
 
 
-def test_default_database_lives_in_the_instance_folder(monkeypatch):
-    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+def test_default_database_lives_in_the_instance_folder():
     app = create_app()
     uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
     assert uri.startswith("sqlite:///"), (

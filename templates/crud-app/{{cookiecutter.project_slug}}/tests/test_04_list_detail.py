@@ -53,3 +53,30 @@ def test_detail_page_of_a_done_task(client, add_task):
 def test_missing_task_is_404(client):
     response = client.get("/tasks/999")
     assert response.status_code == 404, "GET /tasks/999 should answer 404 Not Found for a task that does not exist"
+
+
+def test_list_is_paged(client, add_task):
+    for number in range(1, 26):
+        add_task(f"Task number {number:02}")
+    first = client.get("/tasks/")
+    assert first.status_code == 200, "GET /tasks/ should answer 200 OK"
+    assert "Task number 25" in first.text and "Task number 06" in first.text, (
+        "page 1 should show the 20 newest tasks, 25 down to 6"
+    )
+    assert "Task number 05" not in first.text, "page 1 should show only 20 tasks (use db.paginate)"
+    assert 'href="/tasks/?page=2"' in first.text, "page 1 should link to the next page, /tasks/?page=2"
+    second = client.get("/tasks/?page=2")
+    assert "Task number 05" in second.text and "Task number 01" in second.text, "page 2 should show tasks 5 to 1"
+    assert "Task number 06" not in second.text, "page 2 should not repeat the tasks of page 1"
+
+
+def test_a_page_number_that_is_not_a_number_answers_400(client):
+    response = client.get("/tasks/?page=abc")
+    assert response.status_code == 400, "GET /tasks/?page=abc should answer 400 Bad Request"
+
+
+def test_an_id_too_big_for_the_database_is_404(client):
+    response = client.get(f"/tasks/{2**63}")
+    assert response.status_code == 404, (
+        "GET /tasks/9223372036854775808 names no task (ids are 64-bit): it should answer 404, never 500"
+    )

@@ -1,6 +1,7 @@
 """Exercise 5 (create-form): creating a task from a form."""
 
 import pytest
+from conftest import submit_form
 
 pytestmark = pytest.mark.exercise("create-form")
 
@@ -44,3 +45,29 @@ def test_invalid_title_is_rejected(client, get_task, title, message):
     assert message in response.text, f"the form should show the error {message!r}"
     assert "keep me" in response.text, "the form should keep what the user typed"
     assert get_task(1) is None, "an invalid form should not save anything"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "Nul\x00byte"}, "Title must not contain control characters."),
+        ({"title": "Fine", "description": "x" * 2001}, "Description must be at most 2000 characters."),
+    ],
+    ids=["nul-in-title", "description-too-long"],
+)
+def test_text_that_cannot_be_stored_is_rejected(client, get_task, fields, message):
+    response = client.post("/tasks/new", data=fields)
+    assert response.status_code == 400, f"POST /tasks/new with {message.lower()!r} should answer 400 Bad Request"
+    assert message in response.text, f"the form should show the error {message!r}"
+    assert get_task(1) is None, "an invalid form should not save anything"
+
+
+def test_the_page_form_works_with_csrf_protection(csrf_client):
+    response = submit_form(csrf_client, "/tasks/new", title="Made in a browser")
+    assert response.status_code != 400, (
+        "the form on /tasks/new should carry its CSRF token: with CSRF protection on, "
+        "submitting it answered 400 (the token is missing from the form)"
+    )
+    assert response.headers.get("Location") == "/tasks/1", (
+        "submitting the form of /tasks/new, CSRF token included, should create the task and redirect to /tasks/1"
+    )

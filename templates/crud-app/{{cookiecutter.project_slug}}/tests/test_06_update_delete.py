@@ -1,6 +1,7 @@
 """Exercise 6 (update-delete): editing and deleting tasks."""
 
 import pytest
+from conftest import insert_task, submit_form
 
 pytestmark = pytest.mark.exercise("update-delete")
 
@@ -81,3 +82,26 @@ def test_task_page_links_to_edit_and_delete(client, add_task):
     text = client.get(f"/tasks/{task_id}").text
     assert f'href="/tasks/{task_id}/edit"' in text, "the task page should link to its edit form"
     assert f'action="/tasks/{task_id}/delete"' in text, "the task page should have a form that posts to the delete URL"
+
+
+def test_the_edit_form_works_with_csrf_protection(csrf_app, csrf_client):
+    insert_task(csrf_app, "Edit me")
+    response = submit_form(csrf_client, "/tasks/1/edit", title="Edited in a browser")
+    assert response.status_code != 400, (
+        "the edit form should carry its CSRF token: with CSRF protection on, submitting it answered 400"
+    )
+    assert response.headers.get("Location") == "/tasks/1", (
+        "submitting the form of /tasks/1/edit, CSRF token included, should save and redirect to /tasks/1"
+    )
+
+
+def test_the_delete_form_works_with_csrf_protection(csrf_app, csrf_client):
+    insert_task(csrf_app, "Delete me")
+    response = submit_form(csrf_client, "/tasks/1", action="/tasks/1/delete")
+    assert response.status_code != 400, (
+        "the delete form on the task page should carry its CSRF token (a hidden csrf_token field): "
+        "with CSRF protection on, submitting it answered 400"
+    )
+    assert response.headers.get("Location") == "/tasks/", (
+        "submitting the delete form of /tasks/1, CSRF token included, should delete and redirect to /tasks/"
+    )

@@ -25,7 +25,9 @@ def test_wrong_method_has_a_custom_405_page(client):
     assert response.status_code == 405, "DELETE /tasks/ should answer 405 Method Not Allowed"
     assert CUSTOM_PAGE in response.text, "a 405 should render the custom error page"
     allowed = response.headers.get("Allow", "")
-    assert "GET" in allowed, "a 405 must still say which methods are allowed in its Allow header"
+    assert "GET" in allowed, (
+        "the custom 405 page should keep the Allow header of the error (build it from error.get_response())"
+    )
 
 
 def test_missing_csrf_token_has_a_custom_400_page(csrf_client):
@@ -45,5 +47,13 @@ def test_api_wrong_method_answers_json(client):
     response = client.put("/api/tasks")
     assert response.status_code == 405, "PUT /api/tasks should answer 405 Method Not Allowed"
     assert response.is_json, "errors under /api/ should be JSON, not HTML"
-    assert "POST" in response.headers.get("Allow", ""), "a JSON 405 must keep the Allow header too"
+    assert "POST" in response.headers.get("Allow", ""), (
+        "the JSON 405 should keep the Allow header of the error (build it from error.get_response())"
+    )
     assert "error" in response.get_json(), 'a JSON error should have an "error" key'
+
+
+def test_a_form_over_the_size_limit_has_a_custom_413_page(client):
+    response = client.post("/tasks/new", data={"title": "Big", "description": "x" * (1024 * 1024)})
+    assert response.status_code == 413, "a form over MAX_CONTENT_LENGTH (1 MB) should answer 413 Content Too Large"
+    assert CUSTOM_PAGE in response.text, "a 413 should render the custom error page"

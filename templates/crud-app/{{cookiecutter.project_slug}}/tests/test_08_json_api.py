@@ -93,3 +93,58 @@ def test_delete_answers_204(client, add_task, get_task):
     assert response.data == b"", "a 204 answer has no body"
     assert get_task(task_id) is None, "DELETE should remove the task"
     assert client.delete(f"/api/tasks/{task_id}").status_code == 404, "deleting it again should answer 404"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"title": "lone \\ud800 surrogate"}',
+        '{"title": "nul \\u0000 byte"}',
+        '{"title": "ok", "description": "\\u0000"}',
+    ],
+    ids=["surrogate", "nul-in-title", "nul-in-description"],
+)
+def test_text_that_cannot_be_stored_answers_400(client, get_task, body):
+    response = client.post("/api/tasks", data=body, content_type="application/json")
+    assert response.status_code == 400, f"POST /api/tasks with {body} should answer 400 Bad Request, never 500"
+    assert response.is_json, "the 400 should be a JSON error"
+    assert get_task(1) is None, "text that cannot be stored should not be saved"
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000 + "]" * 100_000, "[1, 2]", '{"title": '], ids=["deeply-nested", "a-list", "malformed"]
+)
+def test_a_body_that_is_not_a_json_object_answers_400(client, body):
+    response = client.post("/api/tasks", data=body, content_type="application/json")
+    assert response.status_code == 400, "POST /api/tasks with a body that is not a JSON object should answer 400"
+    assert response.is_json, "the 400 should be a JSON error"
+
+
+def test_created_time_says_it_is_utc(client):
+    body = client.post("/api/tasks", json={"title": "What time is it?"}).get_json()
+    assert body is not None and body["created"].endswith("+00:00"), (
+        "the 'created' time in the JSON should carry its time zone, +00:00 (UTC)"
+    )
+
+
+def test_delete_answer_has_no_content_type(client, add_task):
+    task_id = add_task("Delete me")
+    response = client.delete(f"/api/tasks/{task_id}")
+    assert response.status_code == 204, f"DELETE /api/tasks/{task_id} should answer 204 No Content"
+    assert "Content-Type" not in response.headers, "a 204 has no body, so it should have no Content-Type"
+
+
+def test_an_id_too_big_for_the_database_is_not_found(client):
+    response = client.get(f"/api/tasks/{2**63}")
+    assert response.status_code == 404, "GET /api/tasks/9223372036854775808 names no task: it should answer 404"
+    for method in ("patch", "delete"):
+        response = getattr(client, method)(f"/api/tasks/{2**63}", json={"done": True})
+        assert 400 <= response.status_code < 500 and response.is_json, (
+            f"{method.upper()} /api/tasks/9223372036854775808 names no task: it should answer a JSON 4xx, never 500"
+        )
+
+
+def test_a_body_over_the_size_limit_answers_json_413(client):
+    response = client.post("/api/tasks", data=b" " * (1024 * 1024 + 1), content_type="application/json")
+    assert response.status_code == 413, "a JSON body over MAX_CONTENT_LENGTH (1 MB) should answer 413"
+    assert response.is_json and "error" in response.get_json(), "the 413 under /api/ should be a JSON error"

@@ -72,3 +72,18 @@ def test_invalid_filter_answers_400(client):
     response = client.get("/api/tasks?done=maybe")
     assert response.status_code == 400, "GET /api/tasks?done=maybe should answer 400 Bad Request"
     assert response.is_json and "error" in response.get_json(), "the 400 should be a JSON error"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=abc", "page=0", "page=-1", "page=100000000000000000000", "per_page=0", "per_page=x"],
+    ids=["page-not-a-number", "page-zero", "page-negative", "page-huge", "per-page-zero", "per-page-not-a-number"],
+)
+def test_bad_page_numbers_answer_400(client, many_tasks, query):
+    response = client.get(f"/api/tasks?{query}")
+    assert response.status_code == 400, (
+        f"GET /api/tasks?{query} should answer 400 Bad Request (read ?page= and ?per_page= with page_args())"
+    )
+    assert response.is_json and response.get_json().get("message"), (
+        "the 400 should be a JSON error whose message says what is wrong with the number"
+    )

@@ -29,15 +29,22 @@ def test_empty_search_shows_no_results(client, some_tasks):
 def test_sql_injection_finds_nothing(client, some_tasks):
     response = client.get("/tasks/search", query_string={"q": "%' OR 1=1 --"})
     assert response.status_code == 200, "a search for SQL code should still answer 200 OK"
-    assert "0 task(s) found" in response.text, "searching for \"%' OR 1=1 --\" should find no task"
+    assert "0 task(s) found" in response.text, (
+        "searching for \"%' OR 1=1 --\" should find no task and say '0 task(s) found for ...'"
+    )
     for title in ("Buy milk", "Walk the dog"):
-        assert title not in response.text, "the search text must be a bound parameter, never pasted into the SQL"
+        assert title not in response.text, (
+            "searching for \"%' OR 1=1 --\" should list no task: pass the text as a bound parameter, "
+            "never pasted into the SQL"
+        )
 
 
 def test_sql_injection_does_not_drop_the_table(client, some_tasks):
     client.get("/tasks/search", query_string={"q": "x'; DROP TABLE task; --"})
     response = client.get("/tasks/search?q=milk")
-    assert "Buy milk" in response.text, "a search must never run SQL typed by the user"
+    assert "Buy milk" in response.text, (
+        "after a search for \"x'; DROP TABLE task; --\", searching 'milk' should still find 'Buy milk'"
+    )
 
 
 def test_percent_and_underscore_are_plain_characters(client, some_tasks):
@@ -60,6 +67,14 @@ def test_titles_are_escaped(client, add_task):
 
 def test_the_search_text_is_escaped(client, some_tasks):
     response = client.get("/tasks/search", query_string={"q": "<b>milk</b>"})
-    assert "0 task(s) found for" in response.text, "the results should say how many tasks were found for the text"
+    assert "0 task(s) found for" in response.text, (
+        "searching for text no title contains should say '0 task(s) found for “...”.'"
+    )
     assert "<b>milk</b>" not in response.text, "the search text must be escaped when it is shown back"
     assert "&lt;b&gt;milk&lt;/b&gt;" in response.text, "the search text should be shown escaped, as &lt;b&gt;"
+
+
+def test_a_search_longer_than_any_title_finds_nothing(client, some_tasks):
+    response = client.get("/tasks/search", query_string={"q": "x" * 100_000})
+    assert response.status_code == 200, "a very long search should answer 200 OK, never 500"
+    assert "0 task(s) found" in response.text, "a search longer than 200 characters should say '0 task(s) found'"

@@ -3,30 +3,32 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .extensions import db
-from .models import TITLE_MAX_LENGTH, Task
+from .models import TITLE_MAX_LENGTH, Task, validate_description, validate_title
+from .pagination import page_args
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 
-def validate_title(title: str) -> str | None:
-    """Return an error message for a bad title, or None when it is fine."""
-    if not title:
-        return "Title is required."
-    if len(title) > TITLE_MAX_LENGTH:
-        return f"Title must be at most {TITLE_MAX_LENGTH} characters."
-    return None
+def form_problem(title: str, description: str) -> str | None:
+    """The first thing wrong with a submitted task form, or None."""
+    return validate_title(title) or validate_description(description)
+
+
+def searchable(q: str) -> bool:
+    """Whether some title could contain q: it is not empty, and not longer than a title."""
+    return 0 < len(q) <= TITLE_MAX_LENGTH
 
 
 @bp.route("/")
 def index():
-    """List every task, newest first."""
+    """List the tasks, newest first, 20 to a page."""
+    page, per_page = page_args()
     # BEGIN SOLUTION list-detail
-    tasks = db.session.execute(
-        db.select(Task).order_by(Task.created.desc(), Task.id.desc())
-    ).scalars()
+    query = db.select(Task).order_by(Task.created.desc(), Task.id.desc())
+    tasks = db.paginate(query, page=page, per_page=per_page)
     return render_template("tasks/index.html", tasks=tasks)
     # STUB
-    # # Select the tasks, newest first, instead of this empty list.
+    # # Select one page of tasks, newest first, instead of this empty list.
     # return render_template("tasks/index.html", tasks=[])
     # END SOLUTION
 
@@ -47,7 +49,7 @@ def create():
     if request.method == "POST":
         title = request.form.get("title", "").strip()
         description = request.form.get("description", "").strip()
-        error = validate_title(title)
+        error = form_problem(title, description)
         if error is None:
             task = Task(title=title, description=description)
             db.session.add(task)
@@ -86,10 +88,11 @@ def edit(task_id):
     task = db.get_or_404(Task, task_id)
     if request.method == "POST":
         title = request.form.get("title", "").strip()
-        error = validate_title(title)
+        description = request.form.get("description", "").strip()
+        error = form_problem(title, description)
         if error is None:
             task.title = title
-            task.description = request.form.get("description", "").strip()
+            task.description = description
             task.done = "done" in request.form
             db.session.commit()
             flash("Task updated.")
@@ -118,7 +121,7 @@ def search():
     # BEGIN SOLUTION search-escaping
     q = request.args.get("q", "").strip()
     tasks = []
-    if q:
+    if searchable(q):
         # A bound parameter keeps the text out of the SQL, and autoescape
         # makes % and _ in the text match themselves, not "anything".
         tasks = db.session.execute(

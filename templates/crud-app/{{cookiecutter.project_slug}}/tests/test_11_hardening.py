@@ -1,0 +1,66 @@
+"""Exercise 11 (hardening): security headers on every response, and no public secret key."""
+
+import pytest
+
+from {{ cookiecutter.project_slug }} import create_app
+
+pytestmark = pytest.mark.exercise("hardening")
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@pytest.mark.parametrize("url", ["/tasks/", "/health", "/no/such/page", "/api/tasks/999"])
+def test_every_response_has_the_security_headers(client, url):
+    response = client.get(url)
+    for name, value in HEADERS.items():
+        assert response.headers.get(name) == value, (
+            f"GET {url} ({response.status_code}) should have the header {name}: {value} "
+            "(set it in set_security_headers, an after_request hook)"
+        )
+
+
+def test_the_session_cookie_is_same_site_and_http_only(client):
+    client.post("/tasks/new", data={"title": "Flash me"})
+    cookie = client.get_cookie("session")
+    assert cookie is not None, "creating a task flashes a message, which sets the session cookie"
+    assert cookie.http_only and cookie.same_site == "Lax", "the session cookie should be HttpOnly and SameSite=Lax"
+
+
+@pytest.fixture
+def production(monkeypatch):
+    """The environment of a production server: no debug, no testing, no key yet."""
+    for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_SECRET_KEY", "FLASK_SQLALCHEMY_DATABASE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_refuses_the_development_key(production):
+    with pytest.raises(RuntimeError) as refused:
+        create_app()
+    assert "FLASK_SECRET_KEY" in str(refused.value), (
+        "the RuntimeError should say how to set a key, naming FLASK_SECRET_KEY"
+    )
+
+
+def test_production_refuses_a_key_that_is_not_text(production):
+    # FLASK_* variables are read as JSON, so FLASK_SECRET_KEY=12345 gives the number 12345.
+    production.setenv("FLASK_SECRET_KEY", "12345")
+    with pytest.raises(RuntimeError):
+        create_app()
+
+
+def test_production_starts_with_a_real_key(production):
+    production.setenv("FLASK_SECRET_KEY", "a-long-random-value-from-secrets-token-hex")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "a-long-random-value-from-secrets-token-hex"
+
+
+def test_debug_mode_may_use_the_development_key(production):
+    production.setenv("FLASK_DEBUG", "1")
+    app = create_app()
+    assert app.debug, "FLASK_DEBUG=1 should give an app in debug mode"
