@@ -240,9 +240,7 @@ def _print_next_level(project) -> None:
 
     click.echo("\nEvery exercise passes. Well done!")
     if (project.root / "INTERVIEW.md").is_file():
-        click.echo(
-            "Now read INTERVIEW.md: answer each question aloud first, then compare with the model answer."
-        )
+        click.echo("Now read INTERVIEW.md: answer each question aloud first, then compare with the model answer.")
     harder = [(t, m) for t, m in list_templates() if m.level > project.manifest.level]
     if harder:
         template, manifest = harder[0]

@@ -30,7 +30,9 @@ def error_location(text: str) -> str | None:
     return found
 
 
-_BUILD_ERROR = re.compile(r"BuildError: Could not build url for endpoint '([^']+)'\. Did you forget to specify values \[([^\]]+)\]")
+_BUILD_ERROR = re.compile(
+    r"BuildError: Could not build url for endpoint '([^']+)'\. Did you forget to specify values \[([^\]]+)\]"
+)
 _CAUSES = (
     (
         _BUILD_ERROR,

@@ -1,0 +1,351 @@
+"""The route probe: send hostile input to every route of a solved practice app.
+
+    python -m scaffolder.probe PROJECT_DIR
+
+It imports the project's code, so run it in a fresh interpreter (a subprocess),
+never inside scaffolder's own process. The project's `tests/conftest.py` builds
+the app: `probe_app()` returns it with the testing configuration, CSRF
+protection on, the database created and a little data in it;
+`probe_login(client)`, when defined, logs a test client in, and the probe then
+sends everything a second time as that user. `[probe] api_prefix` in the
+manifest names the URL prefix whose errors must be JSON.
+
+Every response is held to the rules of docs/TEMPLATE_FORMAT.md: no 5xx and no
+exception, no traceback text, JSON errors under the API prefix, `Allow` on a
+405, security headers on HTML pages, no body type on a 204, and a refusal (4xx)
+for a form posted without a valid CSRF token.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+HUGE_INTS = (str(2**63), str(10**20))
+# Text a user can type that breaks careless code: a NUL byte, bytes that are not
+# UTF-8 (a lone surrogate's encoding and 0xFF), very long text, SQL and markup.
+HOSTILE_PATH_PARTS = ("%00", "%ED%A0%80", "%FF", "x" * 3000, "%27%20OR%201=1--")
+HOSTILE_QUERIES = (
+    {"page": HUGE_INTS[1]},
+    {"page": HUGE_INTS[0], "per_page": HUGE_INTS[1]},
+    {"page": "abc"},
+    {"page": "0"},
+    {"page": "-1"},
+    {"per_page": "-5"},
+    {"q": "\x00"},
+    {"q": "%' OR 1=1 --"},
+    {"q": "x" * 5000},
+    {"done": "\x00"},
+    {"next": "https://evil.example/"},
+)
+HOSTILE_FIELD_VALUES = ("\x00", "a\x00b", "x" * 100_000, HUGE_INTS[1], "-1", "<script>alert(1)</script>", "")
+# Raw JSON bodies: \\ud800 is an escaped lone surrogate, valid JSON but not valid text.
+HOSTILE_JSON_BODIES = (
+    ("JSON nested 100,000 deep", "[" * 100_000 + "]" * 100_000),
+    ("malformed JSON", '{"title": '),
+    ("a JSON list", "[1, 2]"),
+    ("a JSON string", '"text"'),
+    ("JSON null", "null"),
+    ("an empty JSON object", "{}"),
+)
+JSON_FIELDS = ("title", "description", "name", "body", "content", "text", "email", "username", "password", "done")
+JSON_VALUES = ('"bad \\ud800"', '"a\\u0000b"', "1e400", str(10**20), "[[[[[]]]]]", '{"a": 1}', "null", "true")
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
+RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+MAX_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule, with the request that showed it."""
+
+    problem: str
+    request: str
+
+    def __str__(self) -> str:
+        return f"{self.problem}: {self.request}"
+
+
+@dataclass
+class ProbeReport:
+    findings: list[Finding] = field(default_factory=list)
+    requests: int = 0
+    rules: int = 0
+    _seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, problem: str, request: str, key: str) -> None:
+        """Keep the first example of each problem on each route."""
+        if (problem, key) not in self._seen:
+            self._seen.add((problem, key))
+            self.findings.append(Finding(problem, request))
+
+
+class ProbeSetupError(Exception):
+    """The project does not say how to build its app for the probe."""
+
+
+# The probe itself, in the order it runs.
+
+
+def probe_project(root: Path) -> ProbeReport:
+    """Probe the app of the project at `root` (imports it into this process)."""
+    root = Path(root).resolve()
+    make_app, login, api_prefix = _load_setup(root)
+    report = ProbeReport()
+    app = make_app()
+    max_length = app.config.get("MAX_CONTENT_LENGTH")
+    if not max_length:
+        report.add("MAX_CONTENT_LENGTH is not set: any body size is accepted", "app.config", "config")
+    rules = [rule for rule in app.url_map.iter_rules()]
+    report.rules = len(rules)
+    users = [("anonymous", None)] + ([("logged in", login)] if login else [])
+    for who, log_in in users:
+        for rule in rules:
+            # A fresh app (and database) per route, so that a DELETE on one
+            # route leaves the seeded data for the next.
+            app = make_app()
+            client = app.test_client()
+            if log_in is not None:
+                log_in(client)
+            _probe_rule(app, client, rule, api_prefix, max_length, who, report)
+    return report
+
+
+def _load_setup(root: Path) -> tuple[Callable[[], Any], Callable[[Any], None] | None, str | None]:
+    from scaffolder.manifest import MANIFEST_NAME
+
+    conftest = root / "tests" / "conftest.py"
+    if not conftest.is_file():
+        raise ProbeSetupError(f"{conftest} is missing: the probe builds the app with its probe_app().")
+    sys.path.insert(0, str(root))
+    spec = importlib.util.spec_from_file_location("scaffolder_probe_conftest", conftest)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:  # noqa: BLE001 - whatever the project raises, say so in one line
+        raise ProbeSetupError(f"tests/conftest.py does not import: {type(err).__name__}: {err}") from err
+    make_app = getattr(module, "probe_app", None)
+    if not callable(make_app):
+        raise ProbeSetupError(
+            "tests/conftest.py defines no probe_app(): see docs/TEMPLATE_FORMAT.md, 'The route probe'."
+        )
+    api_prefix = None
+    manifest = root / MANIFEST_NAME
+    if manifest.is_file():
+        import tomllib
+
+        probe = tomllib.loads(manifest.read_text(encoding="utf-8")).get("probe", {})
+        api_prefix = probe.get("api_prefix") if isinstance(probe, dict) else None
+    return make_app, getattr(module, "probe_login", None), api_prefix
+
+
+def _probe_rule(app, client, rule, api_prefix, max_length, who, report: ProbeReport) -> None:
+    allowed = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+    urls = list(_urls(rule))
+    base = urls[0]
+    key = f"{rule.rule} ({who})"
+
+    def send(method: str, url: str, what: str, **kwargs) -> Any:
+        report.requests += 1
+        described = f"{method} {_short(url)}{' with ' + what if what else ''} ({who})"
+        try:
+            response = client.open(url, method=method, **kwargs)
+        except Exception as err:  # noqa: BLE001 - any exception is the finding
+            report.add(f"raised {type(err).__name__} (a 500 in production)", described, key)
+            return None
+        _judge(response, method, url, described, key, api_prefix, report)
+        return response
+
+    for method in allowed:
+        for url in urls:
+            send(method, url, "")
+        if method == "GET":
+            for query in HOSTILE_QUERIES:
+                send("GET", f"{base}?{urlencode(query)}", f"query {_short(urlencode(query))}")
+        else:
+            _send_bodies(send, method, base, max_length)
+    for method in ALL_METHODS:
+        if method not in allowed:
+            send(method, base, "a method the route does not allow")
+            break
+    if "GET" in allowed:
+        page = send("GET", base, "")
+        if page is not None and page.mimetype == "text/html" and page.status_code == 200:
+            for form in _forms(page.get_data(as_text=True), base):
+                _send_form(client, send, form, api_prefix, key, report)
+
+
+def _send_bodies(send, method: str, url: str, max_length: int | None) -> None:
+    for what, body in HOSTILE_JSON_BODIES:
+        send(method, url, what, data=body, content_type="application/json")
+    for name in JSON_FIELDS:
+        for value in JSON_VALUES:
+            body = f'{{"{name}": {value}, "title": "probe"}}' if name != "title" else f'{{"title": {value}}}'
+            send(method, url, f"JSON {_short(body)}", data=body, content_type="application/json")
+    size = (max_length or 16 * 1024 * 1024) + 1
+    send(method, url, f"a {size:,}-byte JSON body", data=b" " * size, content_type="application/json")
+    send(method, url, "form data with a NUL byte", data={"title": "a\x00b", "description": "\x00"})
+
+
+def _send_form(client, send, form: dict[str, Any], api_prefix, key, report: ProbeReport) -> None:
+    action, fields = form["action"], form["fields"]
+    method = form["method"]
+    token_field = "csrf_token" if "csrf_token" in fields else None
+    if method != "POST":
+        for value in HOSTILE_FIELD_VALUES:
+            query = urlencode({name: value for name in fields})
+            send("GET", f"{action}?{query}", f"the page's form, every field {_short(repr(value))}")
+        return
+    if api_prefix and urlsplit(action).path.startswith(api_prefix):
+        return
+    for what, token in (("no CSRF token", None), ("a wrong CSRF token", "not-the-token")):
+        data = {name: value for name, value in fields.items() if name != "csrf_token"}
+        if token is not None:
+            data["csrf_token"] = token
+        response = send("POST", action, f"the page's form and {what}", data=data)
+        if response is not None and response.status_code < 400:
+            report.add(f"a form posted with {what} was accepted ({response.status_code})", f"POST {action}", key)
+    if token_field is None:
+        return
+    for value in HOSTILE_FIELD_VALUES:
+        data = {name: (fields[name] if name == "csrf_token" else value) for name in fields}
+        send("POST", action, f"the page's form, every field {_short(repr(value))}", data=data)
+
+
+def _judge(response, method, url, described, key, api_prefix, report: ProbeReport) -> None:
+    status = response.status_code
+    body = response.get_data()
+    text = body[:200_000].decode("utf-8", "replace")
+    if status >= 500:
+        report.add(f"answered {status}", described, key)
+    if TRACEBACK.search(text):
+        report.add("the response shows a traceback", described, key)
+    path = urlsplit(url).path
+    if api_prefix and path.startswith(api_prefix) and status >= 400 and not response.is_json:
+        report.add(f"an error under {api_prefix} is not JSON ({status}, {response.mimetype})", described, key)
+    if status == 405 and "Allow" not in response.headers:
+        report.add("a 405 without an Allow header", described, key)
+    if status == 204 and (body or "Content-Type" in response.headers):
+        report.add("a 204 with a body or a Content-Type", described, key)
+    if response.mimetype == "text/html":
+        missing = _missing_security_headers(response.headers)
+        if missing:
+            report.add(f"an HTML page without {', '.join(missing)}", described, "headers")
+    for cookie in response.headers.getlist("Set-Cookie"):
+        lowered = cookie.lower()
+        if "httponly" not in lowered or "samesite" not in lowered:
+            report.add("a cookie without HttpOnly and SameSite", f"{described}: {cookie.split(';')[0][:40]}", "cookie")
+
+
+def _missing_security_headers(headers) -> list[str]:
+    missing = []
+    if headers.get("X-Content-Type-Options", "").lower() != "nosniff":
+        missing.append("X-Content-Type-Options: nosniff")
+    framing = headers.get("X-Frame-Options", "").upper() in ("DENY", "SAMEORIGIN")
+    if not framing and "frame-ancestors" not in headers.get("Content-Security-Policy", ""):
+        missing.append("X-Frame-Options or CSP frame-ancestors")
+    return missing
+
+
+# Building requests.
+
+
+def _urls(rule) -> Iterator[str]:
+    """The rule with ordinary values first, then each variable part made hostile in turn."""
+    parts = list(RULE_PART.finditer(rule.rule))
+    ordinary = {m.group("name"): _ordinary_value(m.group("conv"), m.group("args")) for m in parts}
+    yield _fill(rule.rule, ordinary)
+    for match in parts:
+        for value in _hostile_values(match.group("conv")):
+            yield _fill(rule.rule, {**ordinary, match.group("name"): value})
+
+
+def _ordinary_value(converter: str | None, args: str | None) -> str:
+    if converter == "int":
+        return "1"
+    if converter == "float":
+        return "1.5"
+    if converter == "uuid":
+        return "12345678-1234-5678-1234-567812345678"
+    if converter == "any" and args:
+        return args.split(",")[0].strip().strip("'\"")
+    return "1"
+
+
+def _hostile_values(converter: str | None) -> tuple[str, ...]:
+    if converter == "int":
+        return (*HUGE_INTS, "0")
+    if converter == "float":
+        return ("9" * 400 + ".0",)
+    if converter in ("uuid", "any"):
+        return ()
+    return HOSTILE_PATH_PARTS
+
+
+def _fill(rule: str, values: dict[str, str]) -> str:
+    return RULE_PART.sub(lambda m: values[m.group("name")], rule)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+class _FormParser(HTMLParser):
+    """The forms of a page: method, action and the named fields with their values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            method = attributes.get("method", "get").upper()
+            self.forms.append({"method": method, "action": attributes.get("action", ""), "fields": {}})
+        elif tag in ("input", "textarea", "select") and self.forms and attributes.get("name"):
+            if attributes.get("type") in ("submit", "button", "image", "file"):
+                return
+            self.forms[-1]["fields"][attributes["name"]] = attributes.get("value", "")
+
+
+def _forms(html: str, page_url: str) -> list[dict[str, Any]]:
+    parser = _FormParser()
+    parser.feed(html)
+    forms = []
+    for form in parser.forms:
+        action = urljoin(page_url, form["action"] or page_url)
+        forms.append({**form, "action": urlsplit(action)._replace(scheme="", netloc="").geturl()})
+    return forms
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m scaffolder.probe PROJECT_DIR", file=sys.stderr)
+        return 2
+    try:
+        report = probe_project(Path(args[0]))
+    except ProbeSetupError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 2
+    for finding in report.findings[:MAX_SHOWN]:
+        print(finding)
+    hidden = len(report.findings) - MAX_SHOWN
+    if hidden > 0:
+        print(f"... and {hidden} more")
+    verdict = f"{len(report.findings)} problem(s)" if report.findings else "no problems"
+    print(f"probe: {report.requests} requests to {report.rules} routes: {verdict}")
+    return 1 if report.findings else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
