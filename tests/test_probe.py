@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from scaffolder.generate import new_project
+from scaffolder.templates import available_templates
 
 pytestmark = pytest.mark.slow
+TEMPLATES = [t.name for t in available_templates()]
 
 
 def run_probe(project: Path) -> subprocess.CompletedProcess[str]:
@@ -31,8 +33,14 @@ def solved_crud_app(tmp_path_factory):
     return new_project("crud-app", {}, root, no_input=True, solved=True, git=False).path
 
 
-def test_the_probe_passes_on_the_solved_crud_app(solved_crud_app):
-    result = run_probe(solved_crud_app)
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_the_probe_passes_on_every_solved_template(name, solved_crud_app, tmp_path):
+    project = (
+        solved_crud_app
+        if name == "crud-app"
+        else new_project(name, {}, tmp_path, no_input=True, solved=True, git=False).path
+    )
+    result = run_probe(project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no problems" in result.stdout
 

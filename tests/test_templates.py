@@ -205,3 +205,67 @@ def test_plain_cookiecutter_refuses_a_slug_that_is_not_a_package(name, tmp_path)
     assert result.returncode != 0
     assert "project_slug 'class' is not a valid Python package name" in result.stdout + result.stderr
     assert not (tmp_path / "out" / "class").exists(), "cookiecutter removes the refused project"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_the_project_works_in_the_tools_environment(renders, name):
+    """The project's README and settings agree with the tool: one environment, no hangs, .flaskenv read."""
+    import tomllib
+
+    project = renders[(name, COUNTS[name])]
+    settings = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_settings = settings["tool"]["pytest"]["ini_options"]
+    assert int(pytest_settings.get("timeout", 0)) > 0, "the project's pytest config sets a per-test timeout"
+    assert pytest_settings.get("filterwarnings") == ["error"]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    for second_environment in ("python -m venv", "pip install -e"):
+        assert second_environment not in readme, (
+            f"the README sends learners to another environment: {second_environment}"
+        )
+    flaskenv = (project / ".flaskenv").read_text(encoding="utf-8")
+    assert f"FLASK_APP={project.name}" in flaskenv
+    # .flaskenv only works when python-dotenv comes with the tool.
+    from importlib.metadata import requires
+
+    assert any(r.lower().startswith("python-dotenv") for r in requires("scaffolder") or [])
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "routes"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("FLASK_")} | {"PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 0, f"`flask routes` in the project (app found through .flaskenv): {result.stderr}"
+    assert "static" in result.stdout
+
+
+def test_plain_pytest_stops_a_view_that_loops_forever(renders, tmp_path):
+    """The crud-app's own pytest settings stop a hanging test: plain pytest cannot hang."""
+    import shutil
+
+    project = tmp_path / "looping"
+    shutil.copytree(renders[("crud-app", COUNTS["crud-app"])], project)
+    main = next(project.glob("*/main.py"))
+    text = main.read_text(encoding="utf-8")
+    main.write_text(text.replace('return {"status": "ok"}', "while True:\n        pass"), encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_02_routes.py",
+            "-k",
+            "health_check_answers",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "Timeout" in result.stdout and "1 failed" in result.stdout, result.stdout[-2000:]
