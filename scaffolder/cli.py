@@ -7,6 +7,9 @@ for bad input, 1 for everything else.
 from __future__ import annotations
 
 import functools
+import os
+import shlex
+import signal
 from pathlib import Path
 
 import click
@@ -30,6 +33,21 @@ class InputError(click.ClickException):
     """Bad input from the user: one line on stderr, exit code 2."""
 
     exit_code = 2
+
+
+def exit_cleanly_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into SystemExit, so that cleanup code runs.
+
+    A closed terminal (SIGHUP) or a `kill` (SIGTERM) would otherwise end the
+    process at once, leaving a half-made project or a running test process.
+    """
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
 
 
 def reports_errors(command):
@@ -109,6 +127,7 @@ def new(template, variables, output_dir, no_input, solved, solved_through, no_gi
 
     if solved and solved_through is not None:
         raise InputError("Use either --solved or --solved-through N, not both.")
+    exit_cleanly_on_signals()
     made = new_project(
         template,
         _parse_variables(variables),
@@ -132,10 +151,15 @@ def new(template, variables, output_dir, no_input, solved, solved_through, no_gi
     elif not no_git:
         click.echo("A git repository records the starting state, so `git diff` shows your work.")
     click.echo("\nNext steps:")
-    click.echo(f"  cd {_shown_path(made.path)}")
+    click.echo(f"  cd {shlex.quote(_shown_path(made.path))}")
     click.echo("  open EXERCISES.md and start with exercise 1")
     click.echo("  scaffolder check        run the tests, exercise by exercise")
     click.echo("  scaffolder hint         stuck? a hint for the current exercise")
+
+
+def _style(text: str, colour: str) -> str:
+    """Coloured text, unless NO_COLOR asks for none (https://no-color.org)."""
+    return text if os.environ.get("NO_COLOR") else click.style(text, fg=colour)
 
 
 def _shown_path(path: Path) -> str:
@@ -150,7 +174,8 @@ def _shown_path(path: Path) -> str:
 @click.option("-e", "--exercise", metavar="N", help="Check only this exercise (number or slug).")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.1, max=600),
+    callback=lambda ctx, param, value: _not_nan(value),
     default=10,
     show_default=True,
     help="Seconds one test may run before it counts as hanging.",
@@ -163,8 +188,10 @@ def check(path, exercise, timeout) -> None:
 
     project = find_project(path)
     only = project.manifest.find(exercise) if exercise is not None else None
+    exit_cleanly_on_signals()
     result = run_check(project, only=only, test_timeout=timeout)
     _print_summary(project, result)
+    _print_warnings(result)
     current = result.current
     if current is not None:
         _print_details(current)
@@ -179,6 +206,37 @@ def check(path, exercise, timeout) -> None:
     raise SystemExit(0 if current is None else 1)
 
 
+def _not_nan(value: float) -> float:
+    if value != value:  # NaN is the one value unequal to itself
+        raise click.BadParameter("must be a number of seconds, not nan.", param_hint="'--timeout'")
+    return value
+
+
+def _print_warnings(result) -> None:
+    """What makes the verdict less certain than it looks: said before the details, on stderr."""
+    if result.stopped:
+        hung = result.stopped.get("name", "a test")
+        click.echo(
+            f"\nThe run stopped early: {hung} hung ({result.stopped.get('message', '')}). "
+            "A hang usually hangs every later test too (a loop in create_app, or a request that waits forever), "
+            "so the tests after it were not run.",
+            err=True,
+        )
+    if not result.stubs_known:
+        click.echo(
+            "\nWarning: .scaffolder/stubs.json, the record of the starting stubs, is missing or damaged and could "
+            "not be rebuilt, so an untouched exercise may show as failing instead of not started.",
+            err=True,
+        )
+    if result.changed_tests:
+        shown = ", ".join(result.changed_tests[:4]) + (" ..." if len(result.changed_tests) > 4 else "")
+        click.echo(
+            f"\nWarning: the tests are not the generated ones: {shown}. Results may not mean what they say; "
+            "restore them with `git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`).",
+            err=True,
+        )
+
+
 def _print_summary(project, result) -> None:
     manifest = project.manifest
     passing = sum(r.status == "passed" for r in result.exercises)
@@ -189,7 +247,7 @@ def _print_summary(project, result) -> None:
     width = max(len(r.exercise.title) for r in result.exercises)
     for r in result.exercises:
         colour = {"passed": "green", "failing": "red"}.get(r.status, "yellow")
-        mark = click.style(STATUS_MARKS[r.status], fg=colour)
+        mark = _style(STATUS_MARKS[r.status], colour)
         extra = f" ({len(r.failures)} of {len(r.tests)} tests failing)" if r.status == "failing" else ""
         click.echo(f"  {mark}  {r.exercise.number:>2}. {r.exercise.title:<{width}}  {r.status}{extra}")
 
@@ -212,7 +270,12 @@ def _print_details(current) -> None:
         groups.setdefault((test.message or test.outcome, test.location), []).append(test)
     for (message, location), tests in list(groups.items())[:MAX_FAILURES_SHOWN]:
         test = tests[0]
-        click.echo(f"\n  {click.style('FAILED', fg='red')} {test.name}")
+        if test.outcome == "skipped":
+            click.echo(f"\n  {_style('SKIPPED', 'yellow')} {test.name}: {message}")
+            click.echo("    A skipped test does not count as passing: remove the skip to finish this exercise.")
+            continue
+        label = "NOT RUN" if test.outcome == "not run" else "FAILED"
+        click.echo(f"\n  {_style(label, 'red')} {test.name}")
         for line in message.splitlines():
             click.echo(f"    {line}")
         cause = likely_cause(message)
@@ -261,7 +324,7 @@ def hint(exercise, path) -> None:
     from scaffolder.hints import next_hint
     from scaffolder.project import find_project
 
-    if path is None and exercise is not None and Path(exercise).is_dir() and not exercise.isdigit():
+    if path is None and exercise is not None and _looks_like_a_path(exercise):
         exercise, path = None, Path(exercise)
     project = find_project(path or Path("."))
     if exercise is not None:
@@ -283,3 +346,10 @@ def hint(exercise, path) -> None:
         )
     elif shown.number < shown.total:
         click.echo(f"\n(Run `scaffolder hint {chosen.number}` again for a more specific hint.)")
+    if shown.not_saved:
+        click.echo(f"Warning: {shown.not_saved} The next call shows this hint again.", err=True)
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """`hint ../my_project` or `hint /nonexistent`: a path, not an exercise number or slug."""
+    return not text.isdigit() and ("/" in text or os.sep in text or text in (".", "..") or Path(text).is_dir())

@@ -6,6 +6,7 @@ Shared by `scaffolder new` and the template's post-generation hook, so a plain
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -18,6 +19,8 @@ from scaffolder.questions import QUESTIONS
 EXERCISES_DOC = "EXERCISES.md"
 STUBS_FILE = Path(".scaffolder") / "stubs.json"
 STUBS_VERSION = 1
+TESTS_FILE = Path(".scaffolder") / "tests.json"
+TESTS_VERSION = 1
 SKIPPED_DIRS = {".git", "__pycache__", ".pytest_cache", ".venv", "node_modules"}
 
 
@@ -40,6 +43,7 @@ def prepare_project(project_dir: Path, package: str, solved_through: int) -> Man
     for path, text in rewritten.items():
         path.write_text(text, encoding="utf-8")
     _write_stubs(project_dir, stubs)
+    write_test_record(project_dir, test_digests(project_dir))
     (project_dir / EXERCISES_DOC).write_text(exercises_markdown(manifest, project_dir), encoding="utf-8")
     return manifest
 
@@ -107,6 +111,46 @@ def load_stubs(project_dir: Path) -> Stubs | None:
         return None
     stubs = data.get("stubs") if isinstance(data, dict) and data.get("version") == STUBS_VERSION else None
     return stubs if isinstance(stubs, dict) else None
+
+
+def test_digests(project_dir: Path) -> dict[str, str]:
+    """The SHA-256 of every file of the project's tests/ folder, by relative path."""
+    tests = Path(project_dir) / "tests"
+    digests = {}
+    for path in sorted(tests.rglob("*")) if tests.is_dir() else ():
+        relative = path.relative_to(project_dir)
+        if path.is_file() and not SKIPPED_DIRS.intersection(relative.parts) and path.suffix not in (".pyc", ".pyo"):
+            digests[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def write_test_record(project_dir: Path, digests: dict[str, str]) -> None:
+    """Record what the generated tests were, so that `check` can tell when they were changed."""
+    path = Path(project_dir) / TESTS_FILE
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"version": TESTS_VERSION, "files": digests}, indent=1) + "\n", encoding="utf-8")
+
+
+def load_test_record(project_dir: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads((Path(project_dir) / TESTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) and data.get("version") == TESTS_VERSION else None
+    ok = isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    return files if ok else None
+
+
+def changed_test_files(project_dir: Path) -> list[str]:
+    """Test files that differ from the generated ones, are missing or were added (none when unrecorded)."""
+    recorded = load_test_record(project_dir)
+    if recorded is None:
+        return []
+    current = test_digests(project_dir)
+    changed = [f"{name} (changed)" for name in recorded if name in current and current[name] != recorded[name]]
+    changed += [f"{name} (missing)" for name in recorded if name not in current]
+    changed += [f"{name} (added)" for name in current if name not in recorded]
+    return changed
 
 
 def _text_files(root: Path):

@@ -7,11 +7,15 @@ finished project into place.
 
 from __future__ import annotations
 
+import importlib.machinery
+import json
 import keyword
+import os
 import re
 import shutil
 import sys
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,8 @@ from scaffolder.manifest import Manifest
 from scaffolder.templates import Template, find_template
 
 SLUG_RE = re.compile(r"[a-z_][a-z0-9_]*")
+MAX_SLUG_LENGTH = 64
+MAX_NAME_LENGTH = 100
 TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
 # Packages a practice project imports; a project package of the same name would hide them.
 SHADOWED = {
@@ -45,7 +51,9 @@ SHADOWED = {
     "pytest",
     "scaffolder",
     "tests",
+    "conftest",
     "instance",
+    "migrations",
 }
 
 
@@ -82,26 +90,54 @@ def new_project(
     target = output_dir / slug
     _refuse_existing(target)
 
-    missing = [d for d in (output_dir, *output_dir.parents) if not d.exists()]
-    output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".scaffolder-", dir=output_dir))
+    missing = [d for d in (output_dir, *output_dir.parents) if not d.exists() and not d.is_symlink()]
+    staging = None
     try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".scaffolder-", dir=output_dir))
         rendered = _render(template, context, staging)
+        check_rendered_files(rendered)
         prepare_project(rendered, package=slug, solved_through=through)
         git_problem = init_repo(rendered, f"Start {template.name} practice project") if git else None
         _refuse_existing(target)  # again: the render took a moment
         rendered.rename(target)
-    except BaseException:
+    except BaseException as err:
         # Remove the staging directory, and the output directories this call made.
-        shutil.rmtree(missing[-1] if missing else staging, ignore_errors=True)
+        if missing and missing[-1].exists():
+            shutil.rmtree(missing[-1], ignore_errors=True)
+        elif staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            reason = err.strerror or str(err)
+            raise InvalidContextError(f"Cannot create the project in {output_dir}: {reason}.") from err
         raise
     shutil.rmtree(staging, ignore_errors=True)
     return NewProject(target, template, manifest, through, git_problem)
 
 
 def _refuse_existing(target: Path) -> None:
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise TargetExistsError(f"{target} already exists; choose another project_slug or --output-dir.")
+
+
+def check_rendered_files(project: Path) -> None:
+    """Every Python, TOML and JSON file of a render parses: the answers did not break one."""
+    for path in sorted(project.rglob("*")):
+        if not path.is_file() or path.suffix not in (".py", ".toml", ".json"):
+            continue
+        relative = path.relative_to(project).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".py":
+                compile(text, relative, "exec")
+            elif path.suffix == ".toml":
+                tomllib.loads(text)
+            else:
+                json.loads(text)
+        except (SyntaxError, ValueError) as err:
+            raise RenderError(
+                f"The answers given make {relative} invalid ({err}); choose a simpler project_name."
+            ) from err
 
 
 def _solved_through(manifest: Manifest, solved: bool, solved_through: int | None) -> int:
@@ -135,7 +171,7 @@ def build_context(template: Template, variables: dict[str, str], no_input: bool)
         raise RenderError(f"Cannot build the context of {template.name}: {err}.") from err
     except (EOFError, KeyboardInterrupt) as err:
         raise InvalidContextError("No answer given; use --no-input or key=value to skip the questions.") from err
-    _check_names(context["cookiecutter"])
+    _check_names(context["cookiecutter"], slug_given="project_slug" in variables)
     return context
 
 
@@ -146,23 +182,51 @@ def _public_keys(template: Template) -> list[str]:
     return [key for key in data if not key.startswith("_")]
 
 
-def _check_names(values: dict[str, Any]) -> None:
+def _check_names(values: dict[str, Any], slug_given: bool = True) -> None:
+    for key, value in values.items():
+        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise InvalidContextError(
+                f"{key} holds bytes that are not text in this terminal's encoding; "
+                "use a UTF-8 locale (for example LANG=C.UTF-8) or plain ASCII."
+            )
     name = str(values.get("project_name", "")).strip()
     if not name:
         raise InvalidContextError("project_name must not be empty.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidContextError(f"project_name is {len(name)} characters long; keep it to {MAX_NAME_LENGTH}.")
     if any(not ch.isprintable() for ch in name):
         raise InvalidContextError("project_name must not contain control characters.")
     if '"' in name or "\\" in name:
         # The name goes into docstrings and Markdown; these two would end or escape a string.
         raise InvalidContextError("project_name must not contain double quotes or backslashes.")
     slug = str(values.get("project_slug", ""))
+    # Say where a bad slug came from: the user's own project_slug, or the name.
+    origin = f"project_slug {slug!r}" if slug_given else f"The project_slug {slug!r}, made from project_name {name!r},"
+    hint = "" if slug_given else " Give one with project_slug=my_project."
     if not SLUG_RE.fullmatch(slug) or keyword.iskeyword(slug):
         raise InvalidContextError(
-            f"project_slug {slug!r} cannot be a Python package name: use lowercase letters, digits "
-            "and underscores, starting with a letter, and not a Python keyword."
+            f"{origin} cannot be a Python package name: use lowercase ASCII letters, digits "
+            f"and underscores, starting with a letter, and not a Python keyword.{hint}"
         )
-    if slug in SHADOWED or slug in sys.stdlib_module_names:
-        raise InvalidContextError(f"project_slug {slug!r} would hide the module of the same name; choose another.")
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise InvalidContextError(f"{origin} is longer than {MAX_SLUG_LENGTH} characters.{hint}")
+    if slug in SHADOWED or slug in sys.stdlib_module_names or _importable(slug):
+        raise InvalidContextError(
+            f"{origin} is already the name of a module (installed, or used by the project's tools); "
+            f"the project's package would hide it or be hidden by it.{hint or ' Choose another.'}"
+        )
+
+
+def _importable(name: str) -> bool:
+    """Whether `import name` already finds a module in this environment (the current directory aside)."""
+    if name in sys.builtin_module_names:
+        return True
+    here = {"", os.getcwd()}
+    search = [entry for entry in sys.path if entry not in here]
+    try:
+        return importlib.machinery.PathFinder.find_spec(name, search) is not None
+    except (ImportError, ValueError):
+        return True
 
 
 def _render(template: Template, context: dict[str, Any], staging: Path) -> Path:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scaffolder.exceptions import StateError
 from scaffolder.manifest import Exercise
-from scaffolder.project import Project, load_state, save_state
+from scaffolder.project import Project, load_state, save_state, state_lock
 
 
 @dataclass(frozen=True)
@@ -15,16 +16,22 @@ class Hint:
     total: int
     text: str
     repeated: bool
+    not_saved: str | None = None  # why the count could not be saved (the hint is shown anyway)
 
 
 def next_hint(project: Project, exercise: Exercise) -> Hint:
     """The next unseen hint; once all are seen, the last one again."""
-    state = load_state(project)
-    total = len(exercise.hints)
-    shown = min(state.hints_shown.get(exercise.slug, 0), total)
-    repeated = shown == total
-    number = total if repeated else shown + 1
-    if not repeated:
-        state.hints_shown[exercise.slug] = number
-        save_state(project, state)
-    return Hint(exercise, number, total, exercise.hints[number - 1], repeated)
+    with state_lock(project):
+        state = load_state(project)
+        total = len(exercise.hints)
+        shown = min(state.hints_shown.get(exercise.slug, 0), total)
+        repeated = shown == total
+        number = total if repeated else shown + 1
+        not_saved = None
+        if not repeated:
+            state.hints_shown[exercise.slug] = number
+            try:
+                save_state(project, state)
+            except StateError as err:
+                not_saved = str(err)
+    return Hint(exercise, number, total, exercise.hints[number - 1], repeated, not_saved)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +65,9 @@ def load_state(project: Project) -> State:
         return State()
     except (OSError, ValueError) as err:
         raise StateError(f"{path} is damaged ({err}); delete it to start the hints over.") from err
-    hints = data.get("hints_shown") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise StateError(f"{path} is not a state file this scaffolder understands; delete it to start the hints over.")
+    hints = data.get("hints_shown")
     if (
         data.get("version") != STATE_VERSION
         or not isinstance(hints, dict)
@@ -76,9 +80,35 @@ def load_state(project: Project) -> State:
 def save_state(project: Project, state: State) -> None:
     """Write the state atomically: a temporary file, then a rename."""
     path = project.state_path
-    path.parent.mkdir(exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=STATE_FILE, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"version": STATE_VERSION, "hints_shown": state.hints_shown}, handle, indent=2)
-        handle.write("\n")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=STATE_FILE, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"version": STATE_VERSION, "hints_shown": state.hints_shown}, handle, indent=2)
+            handle.write("\n")
+        os.replace(temporary, path)
+    except OSError as err:
+        raise StateError(f"Cannot save {path}: {err.strerror or err}.") from err
+
+
+@contextmanager
+def state_lock(project: Project) -> Iterator[None]:
+    """Hold the project's state for one read-change-write, so that concurrent commands lose no update.
+
+    filelock is a small, well-kept cross-platform lock; without the lock, two
+    `hint` calls at once could both read "1 shown" and both write "2".
+    """
+    from filelock import FileLock, Timeout
+
+    lock_path = project.root / STATE_DIR / "state.lock"
+    try:
+        lock_path.parent.mkdir(exist_ok=True)
+        lock = FileLock(str(lock_path), timeout=10)
+        lock.acquire()
+    except (OSError, Timeout):
+        yield  # a read-only project, or a lock that is never freed: go on unlocked
+        return
+    try:
+        yield
+    finally:
+        lock.release()

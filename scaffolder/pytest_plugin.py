@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,11 @@ from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
 
 MAX_OUTPUT_LINES = 20
 MAX_OUTPUT_CHARS = 2000
+TIMEOUT_MESSAGE = "Timeout (>"  # how pytest-timeout's failures begin
+PROGRESS_ENV = "SCAFFOLDER_PROGRESS"
 report_key = pytest.StashKey[dict[str, Any]]()
 _slug_key = pytest.StashKey["str | None"]()
+_exitstatus_key = pytest.StashKey[int]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,7 +36,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[report_key] = {"format": REPORT_FORMAT, "tests": {}, "collect_errors": [], "unassigned": []}
+    config.stash[report_key] = {
+        "format": REPORT_FORMAT,
+        "tests": {},
+        "collected": {},
+        "collect_errors": [],
+        "unassigned": [],
+        "stopped": None,
+    }
+
+
+def _progress(text: str) -> None:
+    """Tell `scaffolder check` how far the run is (the file it names in SCAFFOLDER_PROGRESS)."""
+    target = os.environ.get(PROGRESS_ENV)
+    if target:
+        Path(target).write_text(text, encoding="utf-8")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -61,6 +80,15 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+    data["collected"] = {item.nodeid: {"exercise": item.stash[_slug_key], "name": item.name} for item in items}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _progress("collected\n")
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    _progress(f"running {nodeid}\n")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -73,6 +101,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if report.failed and entry["outcome"] != "failed":
         entry.update(_failure(item, call, report))
         entry["outcome"] = "failed"
+        if entry.get("message", "").startswith(TIMEOUT_MESSAGE):
+            # A hang usually hangs every later test too (a loop in create_app):
+            # one timeout is enough to say so.
+            data["stopped"] = {"nodeid": item.nodeid, "name": item.name, "message": entry["message"]}
+            item.session.shouldstop = "a test hung"
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
         entry["message"] = _skip_reason(report)
@@ -80,6 +113,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_exitstatus_key] = int(exitstatus)
     target = session.config.getoption("scaffolder_report")
     if not target:
         return
@@ -90,6 +124,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
     os.replace(temporary, path)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave at once when the learner's code left a thread running: the report is written."""
+    if not config.getoption("scaffolder_report", None):
+        return
+    lingering = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    if lingering:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config.stash.get(_exitstatus_key, 1))
 
 
 # Helpers below the hooks.

@@ -84,11 +84,31 @@ def test_editing_a_stub_marks_the_exercise_started(cli, project):
     )
 
 
-def test_without_a_stub_record_only_not_implemented_means_not_started(cli, project):
-    (project / ".scaffolder" / "stubs.json").unlink()
-    lines = cli("check", project).stdout.splitlines()
+@pytest.mark.parametrize("damage", ["delete-folder", "bad-json", "wrong-shape"])
+def test_a_lost_stub_record_is_rebuilt_from_the_template(cli, project, damage):
+    import shutil
+
+    record = project / ".scaffolder" / "stubs.json"
+    if damage == "delete-folder":
+        shutil.rmtree(project / ".scaffolder")
+    else:
+        record.write_text("{not json" if damage == "bad-json" else "[1, 2]")
+    result = cli("check", project)
+    lines = result.stdout.splitlines()
     assert any("1. Add two numbers" in line and line.endswith("not started") for line in lines)
-    assert any("2. Greet someone" in line and "failing" in line for line in lines)
+    assert any("2. Greet someone" in line and line.endswith("not started") for line in lines), result.output
+    assert "Warning" not in result.stderr
+    assert json.loads(record.read_text())["version"] == 1, "the record is written again"
+
+
+def test_without_a_stub_record_or_template_check_warns(cli, project, monkeypatch, tmp_path):
+    (project / ".scaffolder" / "stubs.json").unlink()
+    (tmp_path / "no-templates").mkdir()
+    monkeypatch.setenv("SCAFFOLDER_TEMPLATES", str(tmp_path / "no-templates"))
+    result = cli("check", project)
+    lines = result.stdout.splitlines()
+    assert any("1. Add two numbers" in line and line.endswith("not started") for line in lines)
+    assert "stubs.json, the record of the starting stubs, is missing or damaged" in result.stderr
 
 
 def test_solved_project_passes(cli, fixture_templates, tmp_path):

@@ -12,7 +12,7 @@ from . import api, commands, errors, main, security, tasks
 from .extensions import csrf, db
 from .routing import DatabaseIdConverter
 
-SITE_NAME = {{ cookiecutter.project_name | tojson }}
+SITE_NAME = {{ cookiecutter.project_name | pprint }}
 
 
 def create_app(test_config=None):
