@@ -240,10 +240,11 @@ def _print_warnings(result) -> None:
 def _print_summary(project, result) -> None:
     manifest = project.manifest
     passing = sum(r.status == "passed" for r in result.exercises)
-    click.echo(
-        f"{manifest.title} ({manifest.name}, level {manifest.level}): "
-        f"{passing} of {len(result.exercises)} exercises pass\n"
-    )
+    if len(result.exercises) == 1:
+        verdict = "this exercise passes" if passing else "this exercise does not pass yet"
+    else:
+        verdict = f"{passing} of {len(result.exercises)} exercises pass"
+    click.echo(f"{manifest.title} ({manifest.name}, level {manifest.level}): {verdict}\n")
     width = max(len(r.exercise.title) for r in result.exercises)
     for r in result.exercises:
         colour = {"passed": "green", "failing": "red"}.get(r.status, "yellow")

@@ -181,8 +181,11 @@ def _locations(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) 
     root = item.config.rootpath.resolve()
     learner = test = None
     for entry in reversed(excinfo.traceback):
+        path = Path(entry.path)
+        if not path.is_absolute() or not path.is_file():
+            continue  # generated code, such as "<sqlalchemy generated wrapper>"
         try:
-            relative = Path(entry.path).resolve().relative_to(root)
+            relative = path.resolve().relative_to(root)
         except (ValueError, OSError):
             continue
         if {"site-packages", ".venv", "venv"}.intersection(relative.parts):

@@ -45,6 +45,11 @@ _CAUSES = (
         "app context (or the request) that loaded it.",
     ),
     (
+        re.compile(r"Could not parse SQLAlchemy URL"),
+        "SQLALCHEMY_DATABASE_URI must be a database URL; for a SQLite file that is "
+        "'sqlite:///' followed by the file's absolute path.",
+    ),
+    (
         re.compile(r"RuntimeError: Working outside of application context"),
         "This code needs the application context (db, current_app): run it inside "
         "`with app.app_context():`, or in a request or a `flask` command, which have one.",

@@ -64,7 +64,10 @@ def test_list_is_paged(client, add_task):
         "page 1 should show the 20 newest tasks, 25 down to 6"
     )
     assert "Task number 05" not in first.text, "page 1 should show only 20 tasks (use db.paginate)"
-    assert 'href="/tasks/?page=2"' in first.text, "page 1 should link to the next page, /tasks/?page=2"
+    assert 'href="/tasks/?page=2"' in first.text, (
+        "page 1 should link to the next page, /tasks/?page=2: pass the pagination object itself "
+        "(what db.paginate returns, not its .items) to the template as tasks"
+    )
     second = client.get("/tasks/?page=2")
     assert "Task number 05" in second.text and "Task number 01" in second.text, "page 2 should show tasks 5 to 1"
     assert "Task number 06" not in second.text, "page 2 should not repeat the tasks of page 1"

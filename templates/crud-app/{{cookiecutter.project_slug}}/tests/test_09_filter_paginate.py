@@ -12,7 +12,13 @@ def many_tasks(add_task):
 
 
 def titles(response):
-    return [task["title"] for task in response.get_json()["tasks"]]
+    """The titles of a page of the API list; a clear failure when it is not one."""
+    body = response.get_json(silent=True)
+    assert response.status_code == 200 and isinstance(body, dict) and "tasks" in body, (
+        f"GET {response.request.full_path.rstrip('?')} should answer 200 with a page of tasks; "
+        f"it answered {response.status_code} with {response.get_data(as_text=True)[:200]}"
+    )
+    return [task["title"] for task in body["tasks"]]
 
 
 def test_first_page_by_default(client, many_tasks):
@@ -59,6 +65,14 @@ def test_filter_done(client, many_tasks):
     assert response.status_code == 200, "GET /api/tasks?done=true should answer 200 OK"
     assert titles(response) == [f"Task {n}" for n in range(3, 26, 3)], "?done=true should keep only the done tasks"
     assert response.get_json()["total"] == 8, "the total should count only the matching tasks"
+
+
+def test_filter_not_done(client, many_tasks):
+    response = client.get("/api/tasks?done=false")
+    assert titles(response) == [f"Task {n}" for n in range(1, 26) if n % 3 != 0], (
+        "?done=false should list the 17 tasks that are not done; write the condition as "
+        "Task.done.is_(False): `not Task.done` is plain Python that SQLAlchemy never sees"
+    )
 
 
 def test_filter_not_done_with_pagination(client, many_tasks):

@@ -39,19 +39,24 @@ def production(monkeypatch):
     return monkeypatch
 
 
-def test_production_refuses_the_development_key(production):
-    with pytest.raises(RuntimeError) as refused:
+def refusal(what):
+    """The RuntimeError create_app() raises in production, or a failure saying it did not."""
+    try:
         create_app()
-    assert "FLASK_SECRET_KEY" in str(refused.value), (
-        "the RuntimeError should say how to set a key, naming FLASK_SECRET_KEY"
-    )
+    except RuntimeError as error:
+        return error
+    pytest.fail(f"outside debug and testing, with {what}, create_app() should raise RuntimeError")
+
+
+def test_production_refuses_the_development_key(production):
+    refused = refusal("the development key 'dev'")
+    assert "FLASK_SECRET_KEY" in str(refused), "the RuntimeError should say how to set a key, naming FLASK_SECRET_KEY"
 
 
 def test_production_refuses_a_key_that_is_not_text(production):
     # FLASK_* variables are read as JSON, so FLASK_SECRET_KEY=12345 gives the number 12345.
     production.setenv("FLASK_SECRET_KEY", "12345")
-    with pytest.raises(RuntimeError):
-        create_app()
+    refusal("FLASK_SECRET_KEY=12345 (read as the number 12345, not a string)")
 
 
 def test_production_starts_with_a_real_key(production):
