@@ -109,3 +109,26 @@ def test_installed_wheel_generates_and_checks_from_another_directory(wheel, tmp_
     checked = subprocess.run([scaffolder, "check"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert "Exercise 1 (" in checked.stdout and "not done yet" in checked.stdout
+
+    # The project README's commands, as written, in that environment.
+    solved = subprocess.run(
+        [scaffolder, "new", "crud-app", "--no-input", "--no-git", "--solved", "project_slug=solved_tasks"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    project = where / "solved_tasks"
+    for args in (["--app", "solved_tasks", "init-db"], ["init-db"], ["routes"]):
+        ran = subprocess.run(
+            [python, "-m", "flask", *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert ran.returncode == 0, f"flask {' '.join(args)}: {ran.stdout}{ran.stderr}"
+        assert "Tip: There are .env" not in ran.stdout + ran.stderr, "python-dotenv reads .flaskenv"
+    assert (project / "instance" / "solved_tasks.sqlite").is_file()
+    tests = subprocess.run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert tests.returncode == 0, tests.stdout[-2000:]
