@@ -354,3 +354,32 @@ def hint(exercise, path) -> None:
 def _looks_like_a_path(text: str) -> bool:
     """`hint ../my_project` or `hint /nonexistent`: a path, not an exercise number or slug."""
     return not text.isdigit() and ("/" in text or os.sep in text or text in (".", "..") or Path(text).is_dir())
+
+
+@main.group()
+def dev() -> None:
+    """Tools for people who write practice templates."""
+
+
+@dev.command("check")
+@click.argument("template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--quick", is_flag=True, help="Render only the learner and solved states (skip solved-through N).")
+@reports_errors
+def dev_check_command(template_dir, quick) -> None:
+    """Check that TEMPLATE_DIR is fit for learners: the rules of docs/TEMPLATE_FORMAT.md that a machine can check."""
+    from scaffolder.devcheck import dev_check
+
+    exit_cleanly_on_signals()
+    results = dev_check(template_dir, quick=quick)
+    failed = 0
+    for step in results:
+        mark = _style("ok", "green") if not step.problems else _style("FAIL", "red")
+        click.echo(f"  {mark:<4}  {step.title}")
+        for problem in step.problems[:10]:
+            click.echo(f"          {problem}")
+        if len(step.problems) > 10:
+            click.echo(f"          ... and {len(step.problems) - 10} more")
+        failed += bool(step.problems)
+    verdict = "fit for learners" if not failed else f"{failed} of {len(results)} checks failed"
+    click.echo(f"\n{template_dir.name}: {verdict}.")
+    raise SystemExit(1 if failed else 0)

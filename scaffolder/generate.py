@@ -69,7 +69,7 @@ class NewProject:
 
 
 def new_project(
-    template_name: str,
+    template_name: str | Template,
     variables: dict[str, str],
     output_dir: Path,
     *,
@@ -78,8 +78,11 @@ def new_project(
     solved_through: int | None = None,
     git: bool = True,
 ) -> NewProject:
-    """Generate a practice project; on any failure nothing is left behind."""
-    template = find_template(template_name)
+    """Generate a practice project; on any failure nothing is left behind.
+
+    `template_name` names an installed template, or is a Template anywhere on disk.
+    """
+    template = template_name if isinstance(template_name, Template) else find_template(template_name)
     manifest = template.manifest()
     through = _solved_through(manifest, solved, solved_through)
     context = build_context(template, variables, no_input)

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from scaffolder.generate import new_project
-from scaffolder.templates import available_templates
 
 pytestmark = pytest.mark.slow
-TEMPLATES = [t.name for t in available_templates()]
 
 
 def run_probe(project: Path) -> subprocess.CompletedProcess[str]:
@@ -33,14 +31,9 @@ def solved_crud_app(tmp_path_factory):
     return new_project("crud-app", {}, root, no_input=True, solved=True, git=False).path
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_the_probe_passes_on_every_solved_template(name, solved_crud_app, tmp_path):
-    project = (
-        solved_crud_app
-        if name == "crud-app"
-        else new_project(name, {}, tmp_path, no_input=True, solved=True, git=False).path
-    )
-    result = run_probe(project)
+def test_the_probe_passes_on_the_solved_crud_app(solved_crud_app):
+    # Every shipped template is probed by the dev check steps in test_templates.py.
+    result = run_probe(solved_crud_app)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no problems" in result.stdout
 

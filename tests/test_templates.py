@@ -1,8 +1,8 @@
-"""Every shipped template, in every state: solved passes, learner fails each exercise,
-solved-through-N passes exactly 1..N, and nothing of the solution or of cookiecutter leaks.
+"""Every shipped template, in every state, through `scaffolder dev check`'s own steps (one
+implementation: scaffolder.devcheck), plus what only a shipped template must hold.
 
-Each template state is rendered once per session and the generated suites run in
-subprocesses, two at a time.
+Each template is rendered once per session in every state, and the generated suites
+run in subprocesses, two at a time.
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from scaffolder import markers
-from scaffolder.check import NOT_STARTED, PASSED, run_check
-from scaffolder.generate import new_project
+from scaffolder import devcheck, markers
 from scaffolder.project import find_project
 from scaffolder.templates import PROJECT_DIR_NAME, available_templates
 
@@ -26,51 +23,37 @@ from .conftest import tree
 
 TEMPLATES = {t.name: t for t in available_templates() if t.manifest_path.is_file()}
 COUNTS = {name: len(t.manifest().exercises) for name, t in TEMPLATES.items()}
-STATES = [(name, n) for name, count in COUNTS.items() for n in range(count + 1)]
-LEFTOVERS = re.compile(
-    r"BEGIN SOLUTION|END SOLUTION|^\s*(#|\{#|<!--|//|--|/\*)\s*STUB\b|cookiecutter\.|\{package\}", re.M
-)
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def renders(tmp_path_factory):
-    """(template, solved_through) -> project path, each rendered once."""
-    root = tmp_path_factory.mktemp("renders")
-    paths = {}
-    for name, through in STATES:
-        made = new_project(name, {}, root / f"{name}-{through}", no_input=True, solved_through=through, git=False)
-        paths[(name, through)] = made.path
-    return paths
+def all_renders(tmp_path_factory):
+    """template name -> devcheck.Renders, rendered and checked once per session."""
+    found = {}
+    for name, template in TEMPLATES.items():
+        renders = devcheck.render_all(template, tmp_path_factory.mktemp(name))
+        devcheck.run_checks(renders)
+        found[name] = renders
+    return found
 
 
 @pytest.fixture(scope="session")
-def checks(renders):
-    """(template, solved_through) -> CheckResult of `scaffolder check`, run two at a time."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {key: pool.submit(run_check, find_project(path)) for key, path in renders.items()}
-        return {key: future.result() for key, future in futures.items()}
-
-
-def solution_blocks(template_name: str):
-    """(relative path, solution text) of every region in the template source."""
-    source = TEMPLATES[template_name].path / PROJECT_DIR_NAME
-    for path in sorted(source.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        style = markers.style_for(path)
-        if style is None or not markers.has_markers(text):
-            continue
-        for piece in markers.parse(text, style, str(path)):
-            if isinstance(piece, markers.Region) and "".join(piece.solution).strip():
-                yield path.relative_to(source), "".join(piece.solution)
+def renders(all_renders):
+    """(template, solved_through) -> project path."""
+    return {(name, n): path for name, r in all_renders.items() for n, path in r.paths.items()}
 
 
 def rendered_path(project: Path, relative: Path) -> Path:
     parts = [project.name if part == PROJECT_DIR_NAME else part for part in relative.parts]
     return project.joinpath(*parts)
+
+
+@pytest.mark.parametrize("step", [step for _, step in devcheck.STEPS], ids=[s.__name__ for _, s in devcheck.STEPS])
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_dev_check_step(all_renders, name, step):
+    problems = step(all_renders[name])
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -86,60 +69,6 @@ def test_solved_render_passes_its_own_suite_with_plain_pytest(renders, name):
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert re.search(r"^\d+ passed in ", result.stdout, re.M), result.stdout[-500:]
-
-
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_learner_render_fails_every_exercise(checks, name):
-    result = checks[(name, 0)]
-    assert not result.unassigned, f"tests without exactly one exercise marker: {result.unassigned}"
-    passing = [r.exercise.slug for r in result.exercises if r.status == PASSED]
-    assert passing == [], f"these exercises already pass before the learner writes anything: {passing}"
-    started = [r.exercise.slug for r in result.exercises if r.status != NOT_STARTED]
-    assert started == [], f"a fresh project should show every exercise as not started: {started}"
-    assert all(r.tests for r in result.exercises), "every exercise has tests"
-    first = result.exercises[0]
-    assert all(t.message for t in first.failures), "every failure of exercise 1 says something readable"
-
-
-@pytest.mark.parametrize(("name", "through"), STATES, ids=[f"{n}-through-{k}" for n, k in STATES])
-def test_solved_through_n_passes_exactly_the_first_n(checks, name, through):
-    result = checks[(name, through)]
-    statuses = {r.exercise.number: r.status for r in result.exercises}
-    wrong = {number: status for number, status in statuses.items() if (status == PASSED) != (number <= through)}
-    details = {
-        r.exercise.number: [f"{t.name}: {t.message}" for t in r.failures][:3]
-        for r in result.exercises
-        if r.exercise.number in wrong
-    }
-    assert not wrong, f"solved through {through}: unexpected statuses {wrong}; failures: {details}"
-
-
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_learner_render_has_no_leftovers_and_passes_ruff(renders, name):
-    project = renders[(name, 0)]
-    leftovers = []
-    for path in project.rglob("*"):
-        relative = path.relative_to(project)
-        assert "__pycache__" not in relative.parts, f"{relative}: bytecode reached the project"
-        if path.is_file() and path.name != "exercises.toml":
-            text = path.read_text(encoding="utf-8", errors="replace")
-            leftovers += [f"{relative}: {m.group(0)!r}" for m in LEFTOVERS.finditer(text)]
-    assert leftovers == [], "marker or cookiecutter text left in the learner render"
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project, capture_output=True, text=True
-    )
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-
-
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_no_reference_solution_reaches_the_learner(renders, name):
-    project = renders[(name, 0)]
-    leaks = [
-        str(relative)
-        for relative, block in solution_blocks(name)
-        if block.strip() in rendered_path(project, relative).read_text(encoding="utf-8")
-    ]
-    assert leaks == [], f"solution regions present in the learner render: {leaks}"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
