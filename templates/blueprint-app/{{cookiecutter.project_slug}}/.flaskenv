@@ -1,0 +1,2 @@
+FLASK_APP={{ cookiecutter.project_slug }}
+FLASK_DEBUG=1

@@ -1,0 +1,170 @@
+"""Fixtures shared by every test: a fresh app and database per test, and an auth helper."""
+
+import logging
+import re
+
+import pytest
+
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.config import TestingConfig
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.models import Post, User, tags_named
+
+PASSWORD = "correct horse battery"
+CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_in(html: str) -> str:
+    """The hidden csrf_token value of the first form on a page."""
+    match = CSRF_FIELD.search(html)
+    assert match, "the page should contain a form with a hidden csrf_token field (form.hidden_tag() renders it)"
+    return match.group(1)
+
+
+class CsrfTestingConfig(TestingConfig):
+    """The testing configuration with CSRF protection on, as in production."""
+
+    WTF_CSRF_ENABLED = True
+
+
+def make_app(config=TestingConfig):
+    """Build an app with a testing configuration and an empty database.
+
+    The tests build the schema from the models with create_all(), which is
+    quicker than running the migrations for every test; test_11_migrations.py
+    checks that the migrations build the same schema.
+    """
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _restore_app_logger():
+    """Undo the production logging set up by tests that build a production app (the logger is shared)."""
+    logger = logging.getLogger("{{ cookiecutter.project_slug }}")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def app():
+    app = make_app()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app():
+    """An app with CSRF protection on."""
+    return make_app(CsrfTestingConfig)
+
+
+class AuthActions:
+    """Create users and log a test client in and out."""
+
+    def __init__(self, app, client):
+        self._app = app
+        self._client = client
+
+    def create_user(self, username="alice", password=PASSWORD, email=None, is_admin=False) -> int:
+        """Save a user directly in the database (no form) and return its id."""
+        with self._app.app_context():
+            user = User(username=username, email=email or f"{username}@example.com", is_admin=is_admin)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    def register(self, username="alice", password=PASSWORD, email=None):
+        """Sign up through the registration form."""
+        data = {
+            "username": username,
+            "email": email or f"{username}@example.com",
+            "password": password,
+            "password2": password,
+        }
+        return self._client.post("/auth/register", data=data)
+
+    def login(self, username="alice", password=PASSWORD, remember=False, next=None):
+        """Log in through the login form."""
+        data = {"username": username, "password": password}
+        if remember:
+            data["remember"] = "y"
+        url = "/auth/login" if next is None else f"/auth/login?next={next}"
+        return self._client.post(url, data=data)
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)
+
+
+def save_post(app, author_id, title="A post", body="Some text.", tags=()) -> int:
+    """Save a post directly in the database of `app` and return its id."""
+    with app.app_context():
+        post = Post(title=title, body=body, author_id=author_id, tags=tags_named(list(tags)))
+        db.session.add(post)
+        db.session.commit()
+        return post.id
+
+
+@pytest.fixture
+def add_post(app):
+    """Save a post directly in the database and return its id: add_post(author_id, title=..., tags=[...])."""
+
+    def add(author_id, title="A post", body="Some text.", tags=()):
+        return save_post(app, author_id, title, body, tags)
+
+    return add
+
+
+@pytest.fixture
+def get_post(app):
+    """Read a post back from the database as (title, body), or None when it does not exist."""
+
+    def get(post_id):
+        with app.app_context():
+            post = db.session.get(Post, post_id)
+            return None if post is None else (post.title, post.body)
+
+    return get
+
+
+def probe_app():
+    """The app for scaffolder's route probe: CSRF on, a user, an admin and a post."""
+    app = make_app(CsrfTestingConfig)
+    with app.app_context():
+        author = User(username="alice", email="alice@example.com")
+        author.set_password(PASSWORD)
+        admin = User(username="admin", email="admin@example.com", is_admin=True)
+        admin.set_password(PASSWORD)
+        db.session.add_all([author, admin])
+        db.session.flush()
+        db.session.add(Post(title="Hello", body="First post", author_id=author.id, tags=tags_named(["flask"])))
+        db.session.commit()
+    return app
+
+
+def probe_login(client):
+    """Log the probe's client in as the post's author, through the real login form."""
+    token = csrf_token_in(client.get("/auth/login").text)
+    client.post("/auth/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})

@@ -1,0 +1,113 @@
+"""Exercise 10 (password-reset): a signed, expiring token sent by mail (Flask-Mail's outbox)."""
+
+import re
+
+import pytest
+from conftest import PASSWORD, AuthActions, csrf_token_in
+
+from {{ cookiecutter.project_slug }}.extensions import db, mail
+from {{ cookiecutter.project_slug }}.models import User
+
+pytestmark = pytest.mark.exercise("password-reset")
+
+NEW_PASSWORD = "a brand new password"
+
+
+def reset_link(app, client, email="alice@example.com"):
+    """Ask for a reset and return the path of the link in the mail."""
+    with mail.record_messages() as outbox:
+        client.post("/auth/reset", data={"email": email})
+    assert len(outbox) == 1, "asking for a reset with a registered address should send exactly one mail"
+    match = re.search(r"http://localhost(/auth/reset/\S+)", outbox[0].body)
+    assert match, "the mail body should contain the full reset link, http://localhost/auth/reset/<token>"
+    return match.group(1)
+
+
+def test_the_request_form(client):
+    response = client.get("/auth/reset")
+    assert response.status_code == 200 and 'name="email"' in response.text, "GET /auth/reset should show the form"
+
+
+def test_a_registered_address_gets_a_mail(app, client, auth):
+    auth.create_user("alice")
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/reset", data={"email": "ALICE@example.com"})
+    assert response.headers.get("Location") == "/auth/login", "after asking for a reset, redirect to /auth/login"
+    assert len(outbox) == 1, "one mail should be sent (recorded by Flask-Mail, never really sent in tests)"
+    message = outbox[0]
+    assert message.recipients == ["alice@example.com"], "the mail should go to the user's address"
+    assert message.subject == "Reset your password", "the subject should be 'Reset your password'"
+    text = client.get("/auth/login").text
+    assert "If that address is registered, a reset link is on its way." in text, "flash the neutral message"
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client):
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/reset", data={"email": "nobody@example.com"})
+    assert outbox == [], "no mail should be sent to an address nobody registered"
+    assert response.headers.get("Location") == "/auth/login", "the answer should not reveal who is registered"
+
+
+def test_the_link_lets_the_user_choose_a_new_password(app, client, auth):
+    auth.create_user("alice")
+    link = reset_link(app, client)
+    assert client.get(link).status_code == 200, "the reset link should show the new-password form"
+    response = client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.headers.get("Location") == "/auth/login", "after a reset, redirect to /auth/login"
+    with app.app_context():
+        user = db.session.execute(db.select(User)).scalar_one()
+        assert user.check_password(NEW_PASSWORD), "the new password should be saved (as a hash)"
+    assert auth.login("alice", NEW_PASSWORD).headers.get("Location") == "/blog/", "the new password should work"
+
+
+def test_a_link_works_only_once(app, client, auth):
+    auth.create_user("alice")
+    link = reset_link(app, client)
+    client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.get(link)
+    assert response.headers.get("Location") == "/auth/reset", "a used link should be refused (redirect to /auth/reset)"
+
+
+def test_a_tampered_token_is_refused(app, client, auth):
+    auth.create_user("alice")
+    link = reset_link(app, client)
+    response = client.get(link[:-2] + ("xx" if not link.endswith("xx") else "yy"))
+    assert response.headers.get("Location") == "/auth/reset", "a tampered token should be refused"
+    assert "That reset link is invalid or has expired." in client.get("/auth/reset").text, "say the link is invalid"
+
+
+def test_an_expired_token_is_refused(app, client, auth):
+    auth.create_user("alice")
+    link = reset_link(app, client)
+    app.config["RESET_TOKEN_MAX_AGE"] = -1
+    assert client.get(link).headers.get("Location") == "/auth/reset", (
+        "a token older than RESET_TOKEN_MAX_AGE seconds should be refused"
+    )
+
+
+def test_a_token_signed_with_another_key_is_refused(app, client, auth):
+    auth.create_user("alice")
+    link = reset_link(app, client)
+    app.config["SECRET_KEY"] = "another key"
+    assert client.get(link).headers.get("Location") == "/auth/reset", "the token must be signed with SECRET_KEY"
+
+
+def test_mismatched_passwords_answer_400(app, client, auth):
+    auth.create_user("alice")
+    link = reset_link(app, client)
+    response = client.post(link, data={"password": NEW_PASSWORD, "password2": "different"})
+    assert response.status_code == 400 and "Passwords must match." in response.text, "mismatched passwords: 400"
+
+
+def test_the_forms_work_with_csrf_on(csrf_app):
+    client = csrf_app.test_client()
+    AuthActions(csrf_app, client).create_user("alice")
+    token = csrf_token_in(client.get("/auth/reset").text)
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/reset", data={"email": "alice@example.com", "csrf_token": token})
+    assert response.headers.get("Location") == "/auth/login" and len(outbox) == 1, "the request form should work"
+    link = re.search(r"http://localhost(/auth/reset/\S+)", outbox[0].body).group(1)
+    token = csrf_token_in(client.get(link).text)
+    data = {"password": NEW_PASSWORD, "password2": NEW_PASSWORD, "csrf_token": token}
+    assert client.post(link, data=data).headers.get("Location") == "/auth/login", "the new-password form should work"
+    assert PASSWORD != NEW_PASSWORD

@@ -1,0 +1,119 @@
+"""Exercise 12 (deployment): refusing a default secret, WSGI entry point, gunicorn, container, logging, create-admin."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.config import ProductionConfig
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.models import User
+
+pytestmark = pytest.mark.exercise("deployment")
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "a-long-random-production-secret"
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", 12345])
+def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+
+    class Config(ProductionConfig):
+        SECRET_KEY = key
+
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
+        create_app(Config)
+
+
+def test_production_starts_with_a_real_secret_key(monkeypatch):
+    monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app("production")
+    assert app.config["SECRET_KEY"] == SECRET and not app.debug, "with FLASK_SECRET_KEY set, production should start"
+
+
+def test_development_in_debug_mode_may_use_the_default_key(monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    assert create_app("development").config["SECRET_KEY"] == "dev", "debug mode may keep the development key"
+
+
+def test_the_wsgi_module_builds_the_app_from_the_environment(monkeypatch):
+    monkeypatch.setenv("APP_CONFIG", "production")
+    monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    namespace = runpy.run_path(str(ROOT / "wsgi.py"))
+    app = namespace.get("app")
+    assert isinstance(app, Flask), "wsgi.py should define `app`, built with create_app()"
+    assert app.config["SESSION_COOKIE_SECURE"] is True or app.config["SECRET_KEY"] == SECRET, (
+        "with APP_CONFIG=production, wsgi.app should use the production configuration"
+    )
+    assert app.config["SECRET_KEY"] == SECRET, "wsgi.app should take its secret from the environment"
+
+
+def test_the_gunicorn_settings(monkeypatch):
+    monkeypatch.setenv("PORT", "9000")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings.get("bind") == "0.0.0.0:9000", "gunicorn.conf.py should bind to 0.0.0.0 on the port in $PORT"
+    assert settings.get("workers") == 3, "gunicorn.conf.py should take the number of workers from $WEB_CONCURRENCY"
+    assert settings.get("accesslog") == "-" and settings.get("errorlog") == "-", (
+        "gunicorn should log to stdout/stderr: accesslog = '-' and errorlog = '-'"
+    )
+
+
+def test_the_container_file():
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "FROM python:" in text, "the Dockerfile should start FROM an official python image"
+    assert "APP_CONFIG=production" in text, "the image should set APP_CONFIG=production"
+    assert "USER " in text, "the server should not run as root: add a USER line"
+    assert "db upgrade" in text, "the container should run `flask db upgrade` before starting"
+    assert "gunicorn" in text and "wsgi:app" in text, "the container should start gunicorn with wsgi:app"
+
+
+def test_production_errors_are_logged_with_the_request_id(monkeypatch, capsys):
+    monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app("production")
+
+    def broken():
+        raise RuntimeError("something broke")
+
+    app.add_url_rule("/broken", "broken", broken)
+    response = app.test_client().get("/broken", headers={"X-Request-ID": "req-1234"})
+    assert response.status_code == 500, "an unhandled error should answer 500 with the error page"
+    assert "something broke" not in response.text, "the 500 page must not show the exception"
+    logged = capsys.readouterr().err
+    assert "[req-1234]" in logged, (
+        "in production, log records go to stderr with the request id in brackets, like '... ERROR [req-1234] ...'"
+    )
+    assert "ERROR" in logged and "something broke" in logged, "the error and its traceback should be logged"
+
+
+def test_create_admin_makes_a_new_admin(app, runner):
+    result = runner.invoke(args=["create-admin", "root", "Root@Example.com", "--password", "a long password"])
+    assert result.exit_code == 0, f"`flask create-admin root root@example.com` should succeed: {result.output}"
+    assert "Created the administrator root." in result.output, "it should print 'Created the administrator root.'"
+    with app.app_context():
+        user = db.session.execute(db.select(User)).scalar_one()
+        assert user.is_admin and user.email == "root@example.com", "the user should be saved as an admin"
+        assert user.check_password("a long password"), "the password should be set (hashed)"
+
+
+def test_create_admin_promotes_an_existing_user(app, runner, auth):
+    auth.create_user("alice")
+    result = runner.invoke(args=["create-admin", "alice", "alice@example.com", "--password", "ignored pw"])
+    assert "alice is now an administrator." in result.output, "it should print 'alice is now an administrator.'"
+    with app.app_context():
+        assert db.session.execute(db.select(User.is_admin)).scalar_one(), "alice should now be an admin"
+
+
+def test_create_admin_refuses_a_short_password(app, runner):
+    result = runner.invoke(args=["create-admin", "root", "root@example.com", "--password", "short"])
+    assert result.exit_code != 0, "a password shorter than 8 characters should be refused"
+    with app.app_context():
+        assert db.session.execute(db.select(User)).first() is None, "nothing should be saved"

@@ -1,0 +1,214 @@
+"""The JSON API, written as class-based views (MethodView: one method per HTTP verb).
+
+    POST   /api/tokens            HTTP Basic (username, password) -> 201 {"token": ...}
+    DELETE /api/tokens            revoke the token sent -> 204
+    GET    /api/posts             a page of posts (?page=, ?per_page=)
+    POST   /api/posts             create a post -> 201, Location
+    GET    /api/posts/<id>        one post
+    PATCH  /api/posts/<id>        change title, body or tags (author or admin)
+    DELETE /api/posts/<id>        delete (author or admin) -> 204
+
+Errors are JSON ({"error": ..., "message": ...}): see errors.py.
+"""
+
+# BEGIN SOLUTION api
+from flask import Response, abort, g, request, url_for
+from flask.views import MethodView
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
+
+from ..extensions import db
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, User, tags_named
+from ..validation import bad_character, page_arg, parse_tags
+from . import bp
+from .auth import issue_token, token_required
+# STUB
+# from flask import abort, request, url_for
+# from flask.views import MethodView
+#
+# from ..models import Post
+# from ..validation import bad_character, parse_tags
+# from . import bp
+# END SOLUTION
+
+MAX_PER_PAGE = 100
+
+
+def post_json(post: Post) -> dict:
+    """A post as JSON; times in ISO 8601 with their zone."""
+    return {
+        "id": post.id,
+        "title": post.title,
+        "body": post.body,
+        "author": post.author.username,
+        "tags": [tag.name for tag in post.tags],
+        "created": post.created.isoformat(),
+        "url": url_for("api.post", post_id=post.id),
+    }
+
+
+def json_object() -> dict:
+    """The request body as a JSON object, or abort with 400 saying what is wrong."""
+    if not request.is_json:
+        abort(400, description="Send a JSON object with 'Content-Type: application/json'.")
+    try:
+        data = request.get_json()
+    except RecursionError:  # deeply nested arrays exhaust the parser
+        data = None
+    except Exception:  # noqa: BLE001 - Flask raises BadRequest for malformed JSON
+        data = None
+    if not isinstance(data, dict):
+        abort(400, description="The body must be a JSON object.")
+    return data
+
+
+def text_value(data: dict, name: str, max_length: int) -> str:
+    """A required, non-blank string field of at most `max_length` characters, stripped."""
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        abort(400, description=f"'{name}' must be a non-empty string.")
+    value = value.strip()
+    if len(value) > max_length:
+        abort(400, description=f"'{name}' must be at most {max_length} characters.")
+    problem = bad_character(value)
+    if problem:
+        abort(400, description=f"'{name}' {problem}.")
+    return value
+
+
+def tag_names(data: dict) -> list[str]:
+    """The optional 'tags' field: a list of tag names."""
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        abort(400, description="'tags' must be a list of strings.")
+    try:
+        return parse_tags(",".join(tags))
+    except ValueError as err:
+        abort(400, description=str(err))
+
+
+# BEGIN SOLUTION api
+class TokenAPI(MethodView):
+    def post(self):
+        """Trade a username and password (HTTP Basic) for a new token."""
+        auth = request.authorization
+        user = None
+        if auth is not None and auth.type == "basic" and auth.username and auth.password:
+            user = db.session.execute(db.select(User).where(User.username == auth.username)).scalar_one_or_none()
+        if user is None or not user.check_password(auth.password):
+            raise Unauthorized(
+                description="Send your username and password with HTTP Basic authentication.",
+                www_authenticate=WWWAuthenticate("basic", {"realm": "api"}),
+            )
+        return {"token": issue_token(user)}, 201
+
+    @token_required
+    def delete(self):
+        """Revoke the token this call was made with."""
+        db.session.delete(g.api_token)
+        db.session.commit()
+        return no_content()
+
+
+class PostListAPI(MethodView):
+    # Decorators listed here wrap every method of the class.
+    decorators = [token_required]
+
+    def get(self):
+        per_page = page_arg("per_page", default=20, maximum=MAX_PER_PAGE)
+        query = db.select(Post).options(selectinload(Post.author), selectinload(Post.tags)).order_by(Post.id)
+        page = db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)
+        if page.page > 1 and not page.items:
+            abort(404, description="There is no such page.")
+        return {
+            "posts": [post_json(post) for post in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "pages": page.pages,
+            "total": page.total,
+        }
+
+    def post(self):
+        data = json_object()
+        post = Post(
+            title=text_value(data, "title", TITLE_MAX_LENGTH),
+            body=text_value(data, "body", BODY_MAX_LENGTH),
+            author_id=g.api_user.id,
+            tags=tags_named(tag_names(data)),
+        )
+        db.session.add(post)
+        db.session.commit()
+        location = url_for("api.post", post_id=post.id)
+        return post_json(post), 201, {"Location": location}
+
+
+class PostAPI(MethodView):
+    decorators = [token_required]
+
+    def get(self, post_id):
+        return post_json(db.get_or_404(Post, post_id))
+
+    def patch(self, post_id):
+        post = self._changeable(post_id)
+        data = json_object()
+        if "title" in data:
+            post.title = text_value(data, "title", TITLE_MAX_LENGTH)
+        if "body" in data:
+            post.body = text_value(data, "body", BODY_MAX_LENGTH)
+        if "tags" in data:
+            post.tags = tags_named(tag_names(data))
+        db.session.commit()
+        return post_json(post)
+
+    def delete(self, post_id):
+        db.session.delete(self._changeable(post_id))
+        db.session.commit()
+        return no_content()
+
+    @staticmethod
+    def _changeable(post_id) -> Post:
+        """The post, if the token's user wrote it or is an admin; else 404 or 403."""
+        post = db.get_or_404(Post, post_id)
+        if post.author_id != g.api_user.id and not g.api_user.is_admin:
+            abort(403, description="Only the author or an admin may change this post.")
+        return post
+
+
+def no_content() -> Response:
+    """An empty 204 answer: no body, so no Content-Type either."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+# STUB
+# class TokenAPI(MethodView):
+#     def post(self):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+#
+#     def delete(self):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+#
+#
+# class PostListAPI(MethodView):
+#     def get(self):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+#
+#     def post(self):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+#
+#
+# class PostAPI(MethodView):
+#     def get(self, post_id):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+#
+#     def patch(self, post_id):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+#
+#     def delete(self, post_id):
+#         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
+# END SOLUTION
+
+
+bp.add_url_rule("/tokens", view_func=TokenAPI.as_view("tokens"))
+bp.add_url_rule("/posts", view_func=PostListAPI.as_view("posts"))
+bp.add_url_rule("/posts/<int:post_id>", view_func=PostAPI.as_view("post"))

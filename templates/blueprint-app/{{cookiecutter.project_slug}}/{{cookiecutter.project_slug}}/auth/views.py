@@ -1,0 +1,134 @@
+"""Views of the auth blueprint."""
+
+# BEGIN SOLUTION registration
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db
+from ..models import User
+from ..validation import page_arg
+from . import bp
+from .decorators import admin_required
+from .forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
+from .reset import send_reset_email, user_from_reset_token
+# STUB
+# from flask import redirect, render_template, url_for
+# from flask_login import current_user, login_required
+#
+# from ..extensions import db
+# from ..models import User
+# from ..validation import page_arg
+# from . import bp
+# from .decorators import admin_required
+# END SOLUTION
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Sign up with a username, an email address and a password."""
+    # BEGIN SOLUTION registration
+    form = RegistrationForm()
+    # validate_on_submit(): a POST whose fields (and CSRF token) are all valid.
+    if form.validate_on_submit():
+        user = User(username=form.username.data, email=form.email.data.lower())
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.commit()
+        flash("Registration complete. You can log in now.")
+        return redirect(url_for("auth.login"))
+    # A submitted form that did not validate: show it again, errors next to the fields.
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+    # END SOLUTION
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Whether `target` is a path on this site, safe to redirect to after login."""
+    # BEGIN SOLUTION login-logout
+    if not target or "\\" in target or any(ord(char) < 32 for char in target):
+        # Browsers read "\" as "/", so "/\evil.example" would leave the site.
+        return False
+    parts = urlsplit(target)
+    # "//evil.example/x" has no scheme but a host: it leaves the site too.
+    return not parts.scheme and not parts.netloc and target.startswith("/")
+    # END SOLUTION
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with a username and a password; then go to ?next= when it is safe."""
+    # BEGIN SOLUTION login-logout
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.execute(db.select(User).where(User.username == form.username.data)).scalar_one_or_none()
+        if user is not None and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.username}.")
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("blog.index"))
+        # The same message for an unknown user and a wrong password, so the
+        # page does not tell which usernames exist.
+        flash("Invalid username or password.")
+        return render_template("auth/login.html", form=form), 401
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+    # END SOLUTION
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out. POST only, with a CSRF token: a link or an image must not log anyone out."""
+    # BEGIN SOLUTION login-logout
+    logout_user()
+    flash("You are logged out.")
+    return redirect(url_for("blog.index"))
+    # END SOLUTION
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    """The list of users, for administrators."""
+    page = db.paginate(db.select(User).order_by(User.id), page=page_arg(), per_page=50, error_out=False)
+    return render_template("auth/users.html", page=page)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    """Ask for a password reset link by mail."""
+    if current_user.is_authenticated:
+        return redirect(url_for("blog.index"))
+    # BEGIN SOLUTION password-reset
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = db.session.execute(db.select(User).where(User.email == form.email.data.lower())).scalar_one_or_none()
+        if user is not None:
+            send_reset_email(user)
+        # The same answer whether or not the address is registered.
+        flash("If that address is registered, a reset link is on its way.")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset_request.html", form=form), status
+    # END SOLUTION
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password, with the token from the mail."""
+    # BEGIN SOLUTION password-reset
+    user = user_from_reset_token(token)
+    if user is None:
+        flash("That reset link is invalid or has expired.")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        flash("Your password has been reset. You can log in now.")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset_password.html", form=form), status
+    # END SOLUTION

@@ -1,0 +1,151 @@
+"""Views of the blog blueprint: list, tag pages, show, write, edit and delete posts."""
+
+# BEGIN SOLUTION authorization
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Post, Tag, tags_named
+from ..validation import bad_character, page_arg, parse_tags
+from . import bp
+from .forms import PostForm
+from .recent import remember_viewed
+# STUB
+# from flask import flash, redirect, render_template, url_for
+# from flask_login import login_required
+#
+# from ..extensions import db
+# from ..models import Post, tags_named
+# from ..validation import parse_tags
+# from . import bp
+# from .forms import PostForm
+# from .recent import remember_viewed
+# END SOLUTION
+
+
+def get_post_for_change(post_id: int) -> Post:
+    """The post, when the current user may edit or delete it.
+
+    404 when it does not exist; 403 unless the user wrote it or is an admin.
+    """
+    # BEGIN SOLUTION authorization
+    post = db.get_or_404(Post, post_id)
+    if post.author_id != current_user.id and not current_user.is_admin:
+        abort(403)
+    return post
+    # END SOLUTION
+
+
+# BEGIN SOLUTION posts
+def paginate_posts(query):
+    """One page of posts; ?page= is checked (400), a page past the end is a 404."""
+    page = db.paginate(query, page=page_arg(), per_page=current_app.config["POSTS_PER_PAGE"], error_out=False)
+    if page.page > 1 and not page.items:
+        abort(404)
+    return page
+
+
+def newest_posts():
+    """Posts, newest first, with their authors and tags loaded in one query each."""
+    # Without selectinload, showing `post.author.username` and `post.tags`
+    # would run two more queries for every post on the page (N+1 selects).
+    return (
+        db.select(Post)
+        .options(selectinload(Post.author), selectinload(Post.tags))
+        .order_by(Post.created.desc(), Post.id.desc())
+    )
+# STUB
+# def paginate_posts(query):
+#     """One page of posts; ?page= is checked (400), a page past the end is a 404."""
+#     raise NotImplementedError("Exercise 7 (posts) is not done yet: see EXERCISES.md")
+#
+#
+# def newest_posts():
+#     """Posts, newest first, with their authors and tags loaded in one query each."""
+#     raise NotImplementedError("Exercise 7 (posts) is not done yet: see EXERCISES.md")
+# END SOLUTION
+
+
+@bp.route("/")
+def index():
+    """Every post, newest first, a page at a time."""
+    # BEGIN SOLUTION posts
+    return render_template("blog/index.html", page=paginate_posts(newest_posts()), tag=None)
+    # END SOLUTION
+
+
+@bp.route("/tag/<name>")
+def tag(name):
+    """The posts with one tag, newest first, a page at a time."""
+    # BEGIN SOLUTION posts
+    if bad_character(name):
+        abort(404)
+    tag = db.first_or_404(db.select(Tag).where(Tag.name == name))
+    # Post.tags.any(...) is an EXISTS over the post_tags association table.
+    query = newest_posts().where(Post.tags.any(Tag.id == tag.id))
+    return render_template("blog/index.html", page=paginate_posts(query), tag=tag)
+    # END SOLUTION
+
+
+@bp.route("/<int:post_id>")
+def detail(post_id):
+    """One post."""
+    post = db.get_or_404(Post, post_id)
+    remember_viewed(post.id)
+    return render_template("blog/detail.html", post=post)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Write a new post."""
+    # BEGIN SOLUTION posts
+    form = PostForm()
+    if form.validate_on_submit():
+        post = Post(
+            title=form.title.data,
+            body=form.body.data,
+            author_id=current_user.id,
+            tags=tags_named(parse_tags(form.tags.data or "")),
+        )
+        db.session.add(post)
+        db.session.commit()
+        flash("Post created.")
+        return redirect(url_for("blog.detail", post_id=post.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("blog/form.html", form=form, post=None), status
+    # END SOLUTION
+
+
+@bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id):
+    """Edit a post: only its author or an admin may."""
+    post = get_post_for_change(post_id)
+    form = PostForm()
+    if form.validate_on_submit():
+        post.title = form.title.data
+        post.body = form.body.data
+        post.tags = tags_named(parse_tags(form.tags.data or ""))
+        db.session.commit()
+        flash("Post updated.")
+        return redirect(url_for("blog.detail", post_id=post.id))
+    if not form.is_submitted():
+        # GET: fill the fields in with the post.
+        form.title.data = post.title
+        form.body.data = post.body
+        form.tags.data = ", ".join(tag.name for tag in post.tags)
+    status = 400 if form.is_submitted() else 200
+    return render_template("blog/form.html", form=form, post=post), status
+
+
+@bp.post("/<int:post_id>/delete")
+@login_required
+def delete(post_id):
+    """Delete a post: only its author or an admin may. POST only, with a CSRF token."""
+    post = get_post_for_change(post_id)
+    db.session.delete(post)
+    db.session.commit()
+    flash("Post deleted.")
+    return redirect(url_for("blog.index"))

@@ -1,0 +1,87 @@
+"""Configuration classes, one per environment.
+
+`create_app()` picks one by name from the `APP_CONFIG` environment variable
+(development, testing or production), then lets `instance/config.py` and
+`FLASK_*` environment variables override it (except in testing).
+"""
+
+from datetime import timedelta
+
+# Public, so never good enough outside development: production refuses it.
+DEFAULT_SECRET_KEY = "dev"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None: create_app() puts a SQLite file in the instance folder.
+    SQLALCHEMY_DATABASE_URI = None
+    # Bodies over 1 MiB are refused with 413 before any view reads them.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    POSTS_PER_PAGE = 10
+    # None means werkzeug's default (scrypt): deliberately slow, which is what
+    # makes a stolen password hash expensive to crack.
+    PASSWORD_HASH_METHOD = None
+    RESET_TOKEN_MAX_AGE = 3600  # seconds a password reset link stays valid
+    MAIL_DEFAULT_SENDER = "blog@localhost"
+    MAIL_PRINT = False
+    LOG_LEVEL = "INFO"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+
+    # BEGIN SOLUTION sessions
+    # The session cookie: not readable from JavaScript, and not sent along
+    # with requests that other sites start (a first line against CSRF).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Flask-Login's "remember me" cookie gets the same protection.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # STUB
+    # # Set the session and "remember me" cookie settings here.
+    # END SOLUTION
+
+
+class DevelopmentConfig(Config):
+    """`flask run --debug` on your machine: mail is printed, not sent."""
+
+    MAIL_SUPPRESS_SEND = True
+    MAIL_PRINT = True
+
+
+class TestingConfig(Config):
+    """The test suite: in-memory database, no CSRF token needed, fast hashing."""
+
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # Most tests post forms without a CSRF token; some turn it back on.
+    WTF_CSRF_ENABLED = False
+    # A cheap hash keeps the suite fast. Tests only: production keeps
+    # werkzeug's slow default (PASSWORD_HASH_METHOD = None above).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    MAIL_SUPPRESS_SEND = True
+
+
+class ProductionConfig(Config):
+    """A real deployment: behind HTTPS, with its own secret key."""
+
+    # No default: set FLASK_SECRET_KEY in the environment (create_app refuses
+    # to start without a real one).
+    SECRET_KEY = None
+    LOG_LEVEL = "WARNING"
+    # BEGIN SOLUTION sessions
+    # Cookies only travel over HTTPS.
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    # STUB
+    # # Production cookies need one more setting each.
+    # END SOLUTION
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,24 @@
+"""Error handlers for the whole app: HTML pages, and JSON under /api/."""
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
+
+
+def handle_http_error(error: HTTPException):
+    """Answer an HTTP error (400, 401, 403, 404, 405, 413, 500...) as JSON or as a page."""
+    # Keep the headers the error carries (Allow on a 405, WWW-Authenticate on
+    # a 401); the body, and so its Content-Type, is ours.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    # A 404 for an unknown URL happens before any blueprint is chosen, so the
+    # path is the only reliable sign of an API request.
+    if request.path.startswith(API_PREFIX):
+        return {"error": error.name, "message": error.description}, error.code, headers
+    return render_template("errors/error.html", error=error), error.code, headers
+
+
+def init_app(app: Flask) -> None:
+    # Unhandled exceptions reach this handler as a 500 InternalServerError,
+    # after Flask has logged them (outside debug and testing).
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,149 @@
+"""The models: users, their posts, tags on posts, and API tokens."""
+
+from datetime import UTC, datetime
+
+# BEGIN SOLUTION user-model
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+# STUB
+# from flask_login import UserMixin
+# from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+# from sqlalchemy.orm import Mapped, mapped_column, relationship
+# END SOLUTION
+
+from .extensions import db, login_manager
+from .validation import MAX_ID
+
+USERNAME_MAX_LENGTH = 32
+EMAIL_MAX_LENGTH = 254
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 10_000
+TAG_MAX_LENGTH = 32
+ABOUT_MAX_LENGTH = 500
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, with its zone (a column default: pass it, do not call it)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime stored in UTC and always read back with its zone.
+
+    SQLite keeps no zone, so without this a time read back is "naive" and
+    could not be compared with `utcnow()` or sent as `...+00:00`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+# The association table of the many-to-many relationship between posts and
+# tags: one row per (post, tag) pair, and no model class of its own.
+post_tags = Table(
+    "post_tags",
+    db.metadata,
+    Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX_LENGTH), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # BEGIN SOLUTION migrations
+    about: Mapped[str] = mapped_column(String(ABOUT_MAX_LENGTH), default="", server_default="")
+    # STUB
+    # # Add the `about` column here, then write its migration.
+    # END SOLUTION
+
+    # One-to-many: a user has many posts; Post.author is the other side.
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", cascade="all, delete-orphan")
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of `password`, never the password itself."""
+        # BEGIN SOLUTION user-model
+        method = current_app.config.get("PASSWORD_HASH_METHOD")
+        if method:
+            self.password_hash = generate_password_hash(password, method=method)
+        else:
+            # werkzeug's default: slow on purpose (see config.py).
+            self.password_hash = generate_password_hash(password)
+        # END SOLUTION
+
+    def check_password(self, password: str) -> bool:
+        """Whether `password` matches the stored hash."""
+        # BEGIN SOLUTION user-model
+        return check_password_hash(self.password_hash, password)
+        # END SOLUTION
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"
+
+
+class Post(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    body: Mapped[str] = mapped_column(String(BODY_MAX_LENGTH))
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+
+    author: Mapped[User] = relationship(back_populates="posts")
+    # Many-to-many through post_tags; Tag.posts is the other side.
+    tags: Mapped[list["Tag"]] = relationship(secondary=post_tags, back_populates="posts", order_by="Tag.name")
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} {self.title!r}>"
+
+
+class Tag(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TAG_MAX_LENGTH), unique=True)
+
+    posts: Mapped[list[Post]] = relationship(secondary=post_tags, back_populates="tags")
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name!r}>"
+
+
+class ApiToken(db.Model):
+    """An API token. Only its SHA-256 hash is stored, like a password."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The Tag rows for these names, creating the ones that do not exist yet."""
+    if not names:
+        return []
+    existing = {tag.name: tag for tag in db.session.execute(db.select(Tag).where(Tag.name.in_(names))).scalars()}
+    return [existing.get(name) or Tag(name=name) for name in names]
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login calls this on each request with the id kept in the session."""
+    if not user_id.isdigit() or int(user_id) > MAX_ID:
+        return None
+    return db.session.get(User, int(user_id))
