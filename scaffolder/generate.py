@@ -23,7 +23,6 @@ from typing import Any
 from scaffolder.exceptions import (
     InvalidContextError,
     RenderError,
-    ScaffolderError,
     TargetExistsError,
     UnknownExerciseError,
 )
@@ -235,6 +234,7 @@ def _importable(name: str) -> bool:
 def _render(template: Template, context: dict[str, Any], staging: Path) -> Path:
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import generate_files
+    from jinja2 import TemplateError as JinjaError
 
     try:
         rendered = generate_files(
@@ -242,6 +242,8 @@ def _render(template: Template, context: dict[str, Any], staging: Path) -> Path:
         )
     except CookiecutterException as err:
         raise RenderError(f"Rendering {template.name} failed: {err}.") from err
-    except ScaffolderError:
-        raise
+    except JinjaError as err:
+        # A file of the template is not valid Jinja (and not in _copy_without_render).
+        where = f"{err.filename}, line {err.lineno}: " if getattr(err, "lineno", None) else ""
+        raise RenderError(f"Rendering {template.name} failed: {where}{err.message or err}.") from err
     return Path(rendered)

@@ -15,6 +15,8 @@ MANIFEST_NAME = "exercises.toml"
 FORMAT_VERSION = 1
 DIFFICULTIES = ("easy", "medium", "hard")
 SLUG_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+# Titles go into TODO lines in the learner's code, which must fit a 120-column linter.
+MAX_TITLE_LENGTH = 70
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,13 @@ def _optional_text(table: dict[str, Any], key: str, where: str, check: _Checker)
     return check.get(table, key, str, where).strip()
 
 
+def _title(raw: dict[str, Any], where: str, check: _Checker) -> str:
+    title = check.get(raw, "title", str, where).strip()
+    if len(title) > MAX_TITLE_LENGTH:
+        raise check.fail(where, f"title is {len(title)} characters long; keep it to {MAX_TITLE_LENGTH}")
+    return title
+
+
 def _parse_docs(raw: dict[str, Any], where: str, check: _Checker) -> tuple[tuple[str, str], ...]:
     """The documentation links of an exercise: at least one `{ title = "...", url = "https://..." }`."""
     links = check.get(raw, "docs", list, where)
@@ -188,7 +197,7 @@ def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercis
     return Exercise(
         number=number,
         slug=slug,
-        title=check.get(raw, "title", str, where).strip(),
+        title=_title(raw, where, check),
         difficulty=difficulty,
         files=files,
         questions=tuple(questions),

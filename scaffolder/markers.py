@@ -145,11 +145,13 @@ def _uncomment(line: str, patterns: _Patterns, where: str, style: CommentStyle) 
     ending = line[len(line.rstrip("\r\n")) :]
     bare = line.rstrip("\r\n")
     if not bare.strip():
-        return line
+        return ending
     match = patterns.commented.match(bare)
     if match is None:
         raise MarkerError(f"{where}: stub lines must be commented out with {style.opener!r}.")
-    return f"{match['indent']}{match['body']}{ending}"
+    text = f"{match['indent']}{match['body']}"
+    # A blank stub line is blank: no trailing indentation for linters to flag.
+    return f"{text if text.strip() else ''}{ending}"
 
 
 def render(

@@ -142,3 +142,19 @@ def test_broken_markers_fail_the_render_and_leave_nothing(cli, fixture_templates
     assert result.exit_code == 1
     assert "mini_calc/calc.py, line 7: regions cannot nest; the region opened at line 2 is not closed." in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_template_file_that_is_not_valid_jinja_is_one_line(cli, tmp_path, monkeypatch):
+    import shutil
+
+    from .conftest import FIXTURE_TEMPLATES
+
+    templates = tmp_path / "templates"
+    shutil.copytree(FIXTURE_TEMPLATES, templates)
+    (templates / "mini" / "{{cookiecutter.project_slug}}" / "NOTES.md").write_text("Use {{ this }\n")
+    monkeypatch.setenv("SCAFFOLDER_TEMPLATES", str(templates))
+    result = cli("new", "mini", "--no-input", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Rendering mini failed: ") and result.stderr.count("\n") == 1
+    assert "NOTES.md" in result.stderr and "line 1" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -59,6 +59,7 @@ def broken(data, change):
         (lambda d: d["exercises"][0].update(instructions="  "), "field 'instructions' must not be empty"),
         (lambda d: d["exercises"][0].pop("acceptance"), "exercise 1 (add): field 'acceptance' is missing"),
         (lambda d: d["exercises"][0].pop("docs"), "exercise 1 (add): field 'docs' is missing"),
+        (lambda d: d["exercises"][0].update(title="x" * 71), "title is 71 characters long; keep it to 70"),
         (lambda d: d["exercises"][0].update(docs=[]), "field 'docs' must list at least one documentation link"),
         (lambda d: d["exercises"][0].update(docs=["https://x"]), "each entry of 'docs' must be a table"),
         (lambda d: d["exercises"][0].update(docs=[{"title": "T", "url": "http://x"}]), "must be an https:// address"),

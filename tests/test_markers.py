@@ -111,3 +111,13 @@ def test_unknown_file_type_has_no_style():
     from pathlib import PurePath
 
     assert markers.style_for(PurePath("data.bin")) is None
+
+
+def test_blank_stub_lines_carry_no_trailing_spaces():
+    text = (
+        "class A:\n    # BEGIN SOLUTION views\n    x = 1\n    # STUB\n    # y = 1\n    #\n    # z = 2\n"
+        "    # END SOLUTION\n"
+    )
+    out = render(text, set())
+    assert "    y = 1\n\n    z = 2\n" in out
+    assert not [line for line in out.splitlines() if line and not line.strip()], "no whitespace-only lines"
