@@ -62,7 +62,11 @@ def test_a_session_value_of_the_wrong_type_is_ignored(client, auth, add_post):
 def test_a_tampered_cookie_is_ignored(client, auth, add_post):
     post_id = add_post(auth.create_user("alice"))
     client.get(f"/blog/{post_id}")
-    value = client.get_cookie("session").value
+    cookie = client.get_cookie("session")
+    assert cookie is not None, (
+        f"viewing /blog/{post_id} should remember it in session['recent'], which sets the session cookie"
+    )
+    value = cookie.value
     client.set_cookie("session", value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB"))
     with client.session_transaction() as session:
         assert "recent" not in session, "a session cookie whose signature does not match should be ignored"
