@@ -358,3 +358,27 @@ def test_concurrent_hints_lose_no_update(project):
         thread.join()
     assert load_state(found).hints_shown == {"greet": 3}
     assert json.loads((project / ".scaffolder" / "state.json").read_text())["hints_shown"] == {"greet": 3}
+
+
+def test_an_ascii_locale_gets_an_encoding_message_not_a_control_character_one(tmp_path):
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scaffolder",
+            "new",
+            "mini",
+            "--no-input",
+            "-o",
+            str(tmp_path),
+            "project_name=Tâche".encode(),
+        ],
+        env=dict(os.environ, SCAFFOLDER_TEMPLATES=str(FIXTURE_TEMPLATES), **env),
+        capture_output=True,
+        timeout=60,
+    )
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2, stderr
+    assert "not text in this terminal's encoding" in stderr and "control character" not in stderr
+    assert listing(tmp_path) == []
