@@ -83,3 +83,16 @@ def test_an_id_too_big_for_the_database_is_404(client):
     assert response.status_code == 404, (
         "GET /tasks/9223372036854775808 names no task (ids are 64-bit): it should answer 404, never 500"
     )
+
+
+def test_the_list_can_be_filtered_by_done(client, add_task):
+    add_task("Open task")
+    add_task("Finished task", done=True)
+    done = client.get("/tasks/?done=true").text
+    assert "Finished task" in done and "Open task" not in done, "GET /tasks/?done=true should list only done tasks"
+    todo = client.get("/tasks/?done=false").text
+    assert "Open task" in todo and "Finished task" not in todo, (
+        "GET /tasks/?done=false should list only the tasks not done; write the condition as "
+        "Task.done.is_(done): `not Task.done` is plain Python that SQLAlchemy never sees"
+    )
+    assert client.get("/tasks/?done=maybe").status_code == 400, "GET /tasks/?done=maybe should answer 400"

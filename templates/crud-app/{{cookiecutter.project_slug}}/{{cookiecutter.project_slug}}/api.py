@@ -2,9 +2,15 @@
 
 from flask import Blueprint, abort, request, url_for
 
+# BEGIN SOLUTION filter-paginate
 from .extensions import db
 from .models import Task, validate_description, validate_title
-from .pagination import page_args
+from .pagination import done_arg, page_args
+# STUB
+# from .extensions import db
+# from .models import Task, validate_description, validate_title
+# from .pagination import page_args
+# END SOLUTION
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -69,11 +75,9 @@ def list_tasks():
     # BEGIN SOLUTION filter-paginate
     page_number, per_page = page_args()
     query = db.select(Task).order_by(Task.id)
-    done = request.args.get("done")
+    done = done_arg()
     if done is not None:
-        if done not in ("true", "false"):
-            abort(400, description="'done' must be 'true' or 'false'.")
-        query = query.where(Task.done.is_(done == "true"))
+        query = query.where(Task.done.is_(done))
     # db.paginate answers 404 for a page past the end.
     page = db.paginate(query, page=page_number, per_page=per_page)
     return {

@@ -1,4 +1,4 @@
-"""Reading `?page=` and `?per_page=` safely, for the HTML list and the API."""
+"""Reading the task lists' query string safely (`?page=`, `?per_page=`, `?done=`), for the HTML list and the API."""
 
 from flask import abort, request
 
@@ -34,3 +34,13 @@ def _whole_number(name: str, low: int, high: int | None, default: int) -> int:
         upper = f" and at most {high:,}" if high is not None else ""
         abort(400, description=f"'{name}' must be at least {low}{upper}.")
     return value
+
+
+def done_arg() -> bool | None:
+    """The `?done=` filter: True for `true`, False for `false`, None when absent; 400 otherwise."""
+    raw = request.args.get("done")
+    if raw is None:
+        return None
+    if raw not in ("true", "false"):
+        abort(400, description="'done' must be 'true' or 'false'.")
+    return raw == "true"

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .extensions import db
 from .models import TITLE_MAX_LENGTH, Task, validate_description, validate_title
-from .pagination import page_args
+from .pagination import done_arg, page_args
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -21,15 +21,19 @@ def searchable(q: str) -> bool:
 
 @bp.route("/")
 def index():
-    """List the tasks, newest first, 20 to a page."""
+    """List the tasks, newest first, 20 to a page; `?done=true` or `false` filters them."""
     page, per_page = page_args()
+    done = done_arg()
     # BEGIN SOLUTION list-detail
     query = db.select(Task).order_by(Task.created.desc(), Task.id.desc())
+    if done is not None:
+        query = query.where(Task.done.is_(done))
     tasks = db.paginate(query, page=page, per_page=per_page)
     return render_template("tasks/index.html", tasks=tasks)
     # STUB
-    # # Select one page of tasks, newest first, instead of this empty list.
-    # return render_template("tasks/index.html", tasks=[])
+    # # Select one page of tasks, newest first (only done or open ones when done is not None),
+    # # instead of this empty list.
+    # return render_template("tasks/index.html", tasks=[], done=done)
     # END SOLUTION
 
 
