@@ -32,7 +32,12 @@ def test_dev_check_passes_on_crud_app(cli):
 @pytest.mark.parametrize(
     ("relative", "old", "new", "message"),
     [
-        ("{{cookiecutter.project_slug}}/calc.py", "    # END SOLUTION\n", "", "the region opened at line 2 is not closed"),
+        (
+            "{{cookiecutter.project_slug}}/calc.py",
+            "    # END SOLUTION\n",
+            "",
+            "the region opened at line 2 is not closed",
+        ),
         (
             "tests/test_add.py",
             'pytestmark = pytest.mark.exercise("add")',

@@ -198,3 +198,16 @@ def test_plain_pytest_stops_a_view_that_loops_forever(renders, tmp_path):
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "Timeout" in result.stdout and "1 failed" in result.stdout, result.stdout[-2000:]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_bandit_finds_no_medium_or_high_issue_in_the_solved_package(renders, name):
+    project = renders[(name, COUNTS[name])]
+    result = subprocess.run(
+        [sys.executable, "-m", "bandit", "-r", project.name, "-ll", "-q"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]

@@ -1,0 +1,114 @@
+"""Exercise 9 (incremental): the run log and the watermark."""
+
+import csv
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import event
+
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.generate import expected_rejects, expected_valid, sample_lines
+from {{ cookiecutter.project_slug }}.pipeline import rejects_path, run_pipeline
+
+pytestmark = pytest.mark.exercise("incremental")
+
+
+def run(app, path, **options):
+    with app.app_context():
+        return run_pipeline(path, **options)
+
+
+def read_rejects(path):
+    with open(path, encoding="utf-8", newline="") as file:
+        return {int(row["line"]): row["reason"] for row in csv.DictReader(file)}
+
+
+@pytest.mark.parametrize("name", ["orders.csv", "orders.jsonl"])
+def test_a_first_run_loads_the_valid_records_and_rejects_the_planted_ones(seeded, sample, rows, name):
+    path = sample(name, rows=300)
+    suffix = path.suffix
+    result = run(seeded, path)
+    planted = expected_rejects(300, suffix)
+    assert result["status"] == "succeeded", f"the run should succeed, not end {result['status']!r}: {result['error']}"
+    assert (result["read"], result["loaded"], result["rejected"], result["skipped"]) == (
+        300, expected_valid(300, suffix), len(planted), 0
+    ), "a first run of 300 records should read 300, load the valid ones, reject the planted ones, skip none"
+    assert result["started_at"] is not None and result["finished_at"] is not None, "the run should record its times"
+    newest = max(datetime.fromisoformat(s.values["ordered_at"]) for s in sample_lines(300, suffix) if s.reason is None)
+    assert result["watermark"] == newest and result["watermark"].tzinfo == timezone.utc, (
+        "the run's watermark should be the newest ordered_at it loaded"
+    )
+    assert len(rows("orders")) == expected_valid(300, suffix), "the orders table should hold the valid records"
+    assert read_rejects(rejects_path(path, result["id"])) == planted, (
+        "the rejects file should list every planted problem, with its line and exact reason"
+    )
+
+
+def test_a_second_run_loads_nothing(seeded, sample, rows):
+    path = sample("orders.csv", rows=300)
+    first = run(seeded, path)
+    before = rows("orders")
+    second = run(seeded, path)
+    duplicates = sum(1 for s in sample_lines(300) if s.problem == "duplicate")
+    assert second["status"] == "succeeded", "the second run should succeed"
+    assert second["loaded"] == 0, f"a second run of the same file should load nothing, not {second['loaded']}"
+    assert second["skipped"] == expected_valid(300) + duplicates, (
+        "every record that passes validation (the duplicates too: they are old) should be skipped by the watermark"
+    )
+    assert second["rejected"] == first["rejected"] - duplicates, "the records with bad values are rejected again"
+    assert rows("orders") == before, "the orders table should be unchanged"
+
+
+def test_a_grown_file_loads_only_the_new_records(seeded, sample, rows):
+    path = sample("orders.csv", rows=200)
+    run(seeded, path)
+    sample("orders.csv", rows=320)  # the same sample, 120 records longer
+    second = run(seeded, path)
+    assert second["loaded"] == expected_valid(320) - expected_valid(200), (
+        "after the file grew by 120 records, a run should load only the valid new ones"
+    )
+    assert len(rows("orders")) == expected_valid(320), "the table should hold every valid record of the longer file"
+
+
+def test_a_full_run_ignores_the_watermark(seeded, sample, rows):
+    path = sample("orders.csv", rows=200)
+    first = run(seeded, path)
+    again = run(seeded, path, full=True)
+    assert again["loaded"] == first["loaded"] == expected_valid(200), "a full run should load every valid record again"
+    assert again["skipped"] == 0, "a full run skips nothing"
+    assert len(rows("orders")) == expected_valid(200), "the upserts update the rows: nothing is duplicated"
+    assert all(row["run_id"] == again["id"] for row in rows("orders")), "every row now belongs to the full run"
+
+
+def test_skipping_depends_on_the_source_name(seeded, sample):
+    first = run(seeded, sample("orders.csv", rows=100))
+    other = run(seeded, sample("other.csv", rows=100, seed=2))
+    assert first["loaded"] > 0 and other["skipped"] == 0, "the watermark of orders.csv should not apply to other.csv"
+
+
+def test_a_failing_batch_fails_the_run_and_keeps_the_counts_true(seeded, sample, rows):
+    path = sample("orders.csv", rows=100)
+    inserts = []
+
+    def fail_third_insert(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO ORDERS"):
+            inserts.append(1)
+            if len(inserts) == 3:
+                raise RuntimeError("the disk is full")
+
+    with seeded.app_context():
+        event.listen(db.engine, "before_cursor_execute", fail_third_insert)
+        try:
+            result = run_pipeline(path, batch_size=30)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", fail_third_insert)
+    assert result["status"] == "failed", "a run whose third batch fails should end 'failed'"
+    assert "the disk is full" in (result["error"] or ""), "the run's error should hold the error's text"
+    saved = rows("orders")
+    assert 0 < len(saved) <= 60, "only the first two batches (at most 60 orders) should be in the database"
+    assert result["loaded"] == len(saved), (
+        f"the run's loaded count ({result['loaded']}) should be the number of rows really committed ({len(saved)})"
+    )
+    assert result["watermark"] == max(row["ordered_at"] for row in saved), (
+        "the run's watermark should be the newest ordered_at of the committed batches"
+    )

@@ -1,0 +1,172 @@
+"""Exercise 11 (background-runs): POST starts a run, a worker thread does it, GET follows it."""
+
+import threading
+
+import pytest
+
+from {{ cookiecutter.project_slug }} import worker
+from {{ cookiecutter.project_slug }}.generate import expected_rejects, expected_valid
+
+pytestmark = pytest.mark.exercise("background-runs")
+
+
+def wait_for_worker(run_id, timeout=5):
+    """Join the run's worker thread (found by its name) if it is still alive."""
+    for thread in threading.enumerate():
+        if thread.name == f"etl-run-{run_id}":
+            thread.join(timeout)
+            assert not thread.is_alive(), f"the worker of run {run_id} did not finish within {timeout} s"
+
+
+@pytest.fixture
+def api(seeded):
+    return seeded.test_client()
+
+
+def test_post_answers_202_with_the_runs_url(api, sample):
+    sample("orders.csv", rows=50)
+    response = api.post("/api/runs", json={"source": "orders.csv"})
+    assert response.status_code == 202, f"POST /api/runs should answer 202 Accepted, not {response.status_code}"
+    assert response.headers.get("Location") == "/api/runs/1", "the answer should have a Location header /api/runs/1"
+    body = response.get_json()
+    assert body["id"] == 1 and body["source"] == "orders.csv", "the answer should be the run's JSON"
+    assert body["url"] == "/api/runs/1", "the run's JSON should link to itself"
+    wait_for_worker(1)
+
+
+def test_the_run_proceeds_in_a_worker_thread(api, sample, monkeypatch):
+    sample("orders.csv", rows=120)
+    go = threading.Event()
+    seen = {}
+    real = worker.run_pipeline
+
+    def gated(source, **options):
+        seen["thread"] = threading.current_thread().name
+        assert go.wait(5), "the test never released the worker"
+        return real(source, **options)
+
+    assert hasattr(worker, "run_pipeline"), "worker.py should import run_pipeline (from .pipeline) for work()"
+    monkeypatch.setattr(worker, "run_pipeline", gated)
+    response = api.post("/api/runs", json={"source": "orders.csv"})
+    assert response.status_code == 202, "POST /api/runs should answer 202 before the work is done"
+    assert response.get_json()["status"] == "queued", "the run should be 'queued' when the POST answers"
+    waiting = api.get("/api/runs/1").get_json()
+    assert waiting["status"] == "queued" and waiting["loaded"] == 0, (
+        "GET /api/runs/1 should show 'queued' while the worker has not started the pipeline"
+    )
+    go.set()
+    wait_for_worker(1)
+    assert seen.get("thread") == "etl-run-1", (
+        "the pipeline should run in a thread named etl-run-1; if it never ran, did the thread get the real app "
+        "(current_app._get_current_object()) and open its own app context?"
+    )
+    done = api.get("/api/runs/1").get_json()
+    assert done["status"] == "succeeded", f"once the worker has ended, the run should be 'succeeded': {done['status']}"
+    assert (done["read"], done["loaded"], done["rejected"]) == (
+        120, expected_valid(120), len(expected_rejects(120))
+    ), "GET /api/runs/1 should show the counts of the finished run"
+    assert done["finished_at"].endswith("+00:00"), "times should be sent with their zone"
+
+
+def test_the_worker_has_its_own_app_context(seeded, sample):
+    path = sample("orders.csv", rows=30)
+    from {{ cookiecutter.project_slug }}.pipeline import create_run, get_run
+
+    with seeded.app_context():
+        run_id = create_run("orders.csv")
+    thread = worker.start_worker(seeded, run_id, path)
+    assert isinstance(thread, threading.Thread), "start_worker should return the thread it started"
+    thread.join(5)
+    assert thread.name == f"etl-run-{run_id}", "the thread should be named etl-run-<run id>"
+    assert thread.daemon, "the thread should be a daemon thread (it must not keep the server from stopping)"
+    with seeded.app_context():
+        assert get_run(run_id)["status"] == "succeeded", (
+            "start_worker(app, ...) is called outside any request here: work() must open app.app_context() itself"
+        )
+
+
+def test_a_failing_run_ends_failed(api, seeded):
+    from pathlib import Path
+
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "broken.csv").write_text("id,when\n1,today\n", encoding="utf-8")
+    response = api.post("/api/runs", json={"source": "broken.csv"})
+    assert response.status_code == 202, "a run is accepted before anyone knows it will fail"
+    wait_for_worker(1)
+    run = api.get("/api/runs/1").get_json()
+    assert run["status"] == "failed" and "header" in (run["error"] or ""), (
+        "a run of a CSV with a wrong header should end 'failed', with the error in 'error'"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"source": 42},
+        {"source": "../orders.csv"},
+        {"source": "/etc/passwd"},
+        {"source": ".hidden.csv"},
+        {"source": "orders.txt"},
+        {"source": "orders\x00.csv"},
+        {"source": "orders\ud800.csv"},
+        {"source": "orders.csv", "full": "yes"},
+    ],
+    ids=["no-source", "not-a-string", "parent", "absolute", "hidden", "wrong-suffix", "nul", "surrogate", "full"],
+)
+def test_bad_requests_answer_json_400(api, sample, body):
+    sample("orders.csv", rows=5)
+    response = api.post("/api/runs", json=body)
+    assert response.status_code == 400, f"POST /api/runs with {body!r} should answer 400 Bad Request"
+    assert response.is_json and "error" in response.get_json(), "the 400 should be a JSON error"
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [("[1, 2]", "application/json"), ("{", "application/json"), ("source=orders.csv", "text/plain")],
+    ids=["a-list", "malformed", "not-json"],
+)
+def test_a_body_that_is_not_a_json_object_answers_400(api, data, content_type):
+    response = api.post("/api/runs", data=data, content_type=content_type)
+    assert response.status_code == 400 and response.is_json, "a body that is not a JSON object should answer a JSON 400"
+
+
+def test_an_unknown_source_answers_404(api):
+    response = api.post("/api/runs", json={"source": "nowhere.csv"})
+    assert response.status_code == 404 and response.is_json, "a file not in the data folder should answer a JSON 404"
+
+
+def test_a_second_post_while_running_answers_409(api, sample, monkeypatch):
+    sample("orders.csv", rows=20)
+    go = threading.Event()
+    real = worker.run_pipeline
+
+    def gated(source, **options):
+        go.wait(5)
+        return real(source, **options)
+
+    assert hasattr(worker, "run_pipeline"), "worker.py should import run_pipeline (from .pipeline) for work()"
+    monkeypatch.setattr(worker, "run_pipeline", gated)
+    assert api.post("/api/runs", json={"source": "orders.csv"}).status_code == 202, "the first POST should answer 202"
+    second = api.post("/api/runs", json={"source": "orders.csv"})
+    go.set()
+    wait_for_worker(1)
+    assert second.status_code == 409 and second.is_json, "a POST while a run of this source is queued should answer 409"
+
+
+def test_get_an_unknown_run_answers_json_404(api):
+    for url in ("/api/runs/999", f"/api/runs/{2**64}"):
+        response = api.get(url)
+        assert response.status_code == 404 and response.is_json, f"GET {url} should answer a JSON 404"
+
+
+def test_the_run_list_is_newest_first(api, sample):
+    sample("orders.csv", rows=5)
+    sample("other.csv", rows=5)
+    api.post("/api/runs", json={"source": "orders.csv"})
+    wait_for_worker(1)
+    api.post("/api/runs", json={"source": "other.csv"})
+    wait_for_worker(2)
+    body = api.get("/api/runs").get_json()
+    assert [run["id"] for run in body["items"]] == [2, 1], "GET /api/runs should list the runs, newest first"

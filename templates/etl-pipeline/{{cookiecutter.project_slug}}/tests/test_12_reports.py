@@ -1,0 +1,127 @@
+"""Exercise 12 (reports): SQL aggregation, pagination, filters and JSON errors."""
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.load import order_row, orders_table
+from {{ cookiecutter.project_slug }}.records import Order
+
+pytestmark = pytest.mark.exercise("reports")
+
+UTC = timezone.utc
+ORDERS = [
+    # order_id, ordered_at, sku, quantity, unit_price, status
+    ("T1", datetime(2024, 1, 1, 9, tzinfo=UTC), "SKU-001", 2, "10.00", "paid"),
+    ("T2", datetime(2024, 1, 1, 15, tzinfo=UTC), "SKU-002", 1, "5.50", "shipped"),
+    ("T3", datetime(2024, 1, 1, 18, tzinfo=UTC), "SKU-001", 1, "10.00", "cancelled"),
+    ("T4", datetime(2024, 1, 2, 23, 30, tzinfo=UTC), "SKU-003", 3, "1.25", "paid"),
+    # 00:30 at +02:00 on January 3rd is 22:30 UTC on January 2nd
+    ("T5", datetime(2024, 1, 3, 0, 30, tzinfo=timezone(timedelta(hours=2))), "SKU-002", 2, "5.50", "placed"),
+    ("T6", datetime(2024, 1, 5, 8, tzinfo=UTC), "SKU-001", 1, "10.00", "delivered"),
+    ("T7", datetime(2024, 1, 5, 9, tzinfo=UTC), "SKU-005", 3, "1.25", "paid"),
+]
+
+
+@pytest.fixture
+def api(seeded, new_run):
+    run_id = new_run()
+    rows = [
+        order_row(Order(n + 2, oid, at, "c@example.com", sku, qty, Decimal(price), status), run_id)
+        for n, (oid, at, sku, qty, price, status) in enumerate(ORDERS)
+    ]
+    with seeded.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(orders_table.insert(), rows)
+    return seeded.test_client()
+
+
+def get_json(api, url):
+    response = api.get(url)
+    assert response.status_code == 200, f"GET {url} should answer 200, not {response.status_code}"
+    return response.get_json()
+
+
+def test_daily_revenue(api):
+    body = get_json(api, "/api/reports/daily-revenue")
+    assert body["items"] == [
+        {"day": "2024-01-01", "orders": 2, "items": 3, "revenue": "25.50"},
+        {"day": "2024-01-02", "orders": 2, "items": 5, "revenue": "14.75"},
+        {"day": "2024-01-05", "orders": 2, "items": 4, "revenue": "13.75"},
+    ], "each UTC day should show its orders, items and revenue (cancelled orders left out), oldest first"
+    assert (body["page"], body["per_page"], body["total"], body["pages"]) == (1, 20, 3, 1), (
+        "the answer should say page 1, per_page 20, total 3 days, 1 page"
+    )
+
+
+def test_daily_revenue_filters(api):
+    body = get_json(api, "/api/reports/daily-revenue?from=2024-01-02&to=2024-01-02")
+    assert [item["day"] for item in body["items"]] == ["2024-01-02"], "?from= and ?to= are inclusive UTC days"
+    body = get_json(api, "/api/reports/daily-revenue?status=cancelled")
+    assert body["items"] == [{"day": "2024-01-01", "orders": 1, "items": 1, "revenue": "10.00"}], (
+        "?status=cancelled should count only the cancelled orders"
+    )
+    body = get_json(api, "/api/reports/daily-revenue?status=paid&from=2024-01-05")
+    assert body["items"] == [{"day": "2024-01-05", "orders": 1, "items": 3, "revenue": "3.75"}], (
+        "filters combine: paid orders from January 5th"
+    )
+
+
+def test_daily_revenue_pages(api):
+    first = get_json(api, "/api/reports/daily-revenue?per_page=2")
+    assert [item["day"] for item in first["items"]] == ["2024-01-01", "2024-01-02"], "page 1 of 2 per page"
+    assert (first["total"], first["pages"]) == (3, 2), "3 days at 2 per page make 2 pages"
+    second = get_json(api, "/api/reports/daily-revenue?per_page=2&page=2")
+    assert [item["day"] for item in second["items"]] == ["2024-01-05"], "page 2 holds the third day"
+    past = get_json(api, "/api/reports/daily-revenue?per_page=2&page=9")
+    assert past["items"] == [], "a page past the end should be an empty list"
+
+
+def test_top_products(api):
+    body = get_json(api, "/api/reports/top-products")
+    assert [(item["sku"], item["revenue"]) for item in body["items"]] == [
+        ("SKU-001", "30.00"),
+        ("SKU-002", "16.50"),
+        ("SKU-003", "3.75"),
+        ("SKU-005", "3.75"),
+    ], "products should come by revenue, highest first, ties by sku, cancelled orders left out"
+    assert body["items"][0] == {
+        "sku": "SKU-001", "name": "Garden item 1", "category": "garden", "orders": 2, "items": 3, "revenue": "30.00"
+    }, "each product should show sku, name, category, orders, items and revenue"
+    assert body["total"] == 4, "total should count the products in the report"
+
+
+def test_top_products_filters_and_pages(api):
+    body = get_json(api, "/api/reports/top-products?category=kitchen")
+    assert [item["sku"] for item in body["items"]] == ["SKU-002"], "?category=kitchen should keep SKU-002 only"
+    body = get_json(api, "/api/reports/top-products?per_page=1&page=2&to=2024-01-04")
+    assert [item["sku"] for item in body["items"]] == ["SKU-002"], "filters and pages combine"
+    assert body["total"] == 3, "until January 4th, three products sold"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0", "page=-1", "page=abc", "page=99999999999999999999", "page=", "page=\uff11",
+        "per_page=0", "per_page=101", "from=2024-13-01", "from=2024-02-30", "to=yesterday",
+        "from=2024-1-1", "status=lost", "status=PAID",
+    ],
+)  # fmt: skip
+def test_bad_parameters_answer_json_400(api, query):
+    for report in ("daily-revenue", "top-products"):
+        response = api.get(f"/api/reports/{report}?{query}")
+        assert response.status_code == 400, f"GET /api/reports/{report}?{query} should answer 400 Bad Request"
+        assert response.is_json and response.get_json().get("message"), "the 400 should be a JSON error with a message"
+
+
+def test_an_unknown_category_answers_400(api):
+    response = api.get("/api/reports/top-products?category=food")
+    assert response.status_code == 400 and response.is_json, "?category=food (not a category) should answer a JSON 400"
+
+
+def test_reports_refuse_other_methods_with_allow(api):
+    response = api.post("/api/reports/daily-revenue")
+    assert response.status_code == 405 and response.is_json, "POST on a report should answer a JSON 405"
+    assert "GET" in response.headers.get("Allow", ""), "the 405 should keep its Allow header"

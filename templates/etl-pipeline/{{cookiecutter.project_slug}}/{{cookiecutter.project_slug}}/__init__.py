@@ -1,0 +1,115 @@
+"""{{ cookiecutter.project_name }}: a data service that loads a shop's orders from files.
+
+Generate a sample and load it:
+
+    flask --app {{ cookiecutter.project_slug }} etl init-db
+    flask --app {{ cookiecutter.project_slug }} etl generate orders.csv --rows 10000
+    flask --app {{ cookiecutter.project_slug }} etl run instance/data/orders.csv
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
+
+from . import api, cli, errors, main
+from .extensions import db
+
+DEV_SECRET_KEY = "dev"
+# The largest value of a signed 64-bit column: a bigger id names no row.
+INT_MAX = 2**63 - 1
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The `int` converter, refusing values past a 64-bit integer (so they answer 404, not 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def database_url(url: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: DATABASE_URL when set (PostgreSQL through psycopg 3), else a SQLite file."""
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "{{ cookiecutter.project_slug }}.sqlite")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite leaves foreign keys off unless asked; WAL lets readers work during a load."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_app(test_config=None):
+    """Create and configure one instance of the application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=DEV_SECRET_KEY,
+        SQLALCHEMY_DATABASE_URI=database_url(os.environ.get("DATABASE_URL"), app.instance_path),
+        # Source files to load over HTTP must be in this folder.
+        ETL_DATA_DIR=os.path.join(app.instance_path, "data"),
+        ETL_BATCH_SIZE=5000,
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    _refuse_public_secret(app)
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # Dates in reports are UTC days, whatever the server's own zone.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {"options": "-c timezone=UTC"})
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.url_map.converters["int"] = BoundedIntConverter
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(api.bp)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def _refuse_public_secret(app: Flask) -> None:
+    """Outside debug and testing, refuse to start with a missing, non-string or default SECRET_KEY."""
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY")
+    if not isinstance(key, str) or not key or key == DEV_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY is not set: put SECRET_KEY = '<a long random string>' in instance/config.py "
+            "or set the FLASK_SECRET_KEY environment variable "
+            '(python -c "import secrets; print(secrets.token_hex())" makes one).'
+        )

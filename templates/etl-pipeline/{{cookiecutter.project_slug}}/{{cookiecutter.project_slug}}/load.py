@@ -1,0 +1,173 @@
+"""Load: write clean orders in batches, each batch one transaction, with upserts.
+
+This is bulk work, so it uses SQLAlchemy Core (`Order.__table__`) on a
+connection from `engine.begin()`: one statement per batch, no ORM objects.
+"""
+
+from __future__ import annotations
+
+# BEGIN SOLUTION batches
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
+# STUB
+# from collections.abc import Callable, Iterable, Iterator
+# from typing import TypeVar
+# END SOLUTION
+
+# BEGIN SOLUTION dedupe
+from sqlalchemy import select
+# STUB
+# END SOLUTION
+# BEGIN SOLUTION upsert
+from sqlalchemy.dialects import postgresql, sqlite
+# STUB
+# END SOLUTION
+from sqlalchemy.engine import Connection, Engine
+
+# BEGIN SOLUTION dedupe
+from . import records
+# STUB
+# END SOLUTION
+from .models import Order as OrderRow
+from .records import Order, Reject
+
+BATCH_SIZE = 5000
+T = TypeVar("T")
+
+orders_table = OrderRow.__table__
+
+# on_batch(connection, loaded orders, duplicates): called inside each batch's transaction.
+BatchHook = Callable[[Connection, list[Order], list[Reject]], None]
+
+
+def order_row(order: Order, run_id: int) -> dict:
+    """The column values of one order, as the orders table stores them."""
+    return {
+        "order_id": order.order_id,
+        "ordered_at": order.ordered_at,
+        "customer": order.customer,
+        "sku": order.sku,
+        "quantity": order.quantity,
+        "unit_price_cents": int(order.unit_price * 100),
+        "status": order.status,
+        "run_id": run_id,
+        "source_line": order.line,
+    }
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to `size` items, taken from `items` only as each list is needed."""
+    # BEGIN SOLUTION batches
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+    # END SOLUTION
+
+
+def upsert_statement(dialect_name: str):
+    """An INSERT into orders that updates the existing row when the order_id is already there."""
+    # BEGIN SOLUTION upsert
+    if dialect_name == "postgresql":
+        statement = postgresql.insert(orders_table)
+    elif dialect_name == "sqlite":
+        statement = sqlite.insert(orders_table)
+    else:
+        raise ValueError(f"no upsert for the {dialect_name} database")
+    # `excluded` is the row that could not be inserted: copy its values over...
+    changes = {name: statement.excluded[name] for name in orders_table.columns.keys() if name != "order_id"}
+    # ...unless this run wrote the row itself: then the file holds the order twice,
+    # and the first occurrence wins.
+    return statement.on_conflict_do_update(
+        index_elements=[orders_table.c.order_id],
+        set_=changes,
+        where=orders_table.c.run_id != statement.excluded.run_id,
+    )
+    # STUB
+    # # A plain INSERT: it fails when an order_id is loaded a second time.
+    # return orders_table.insert()
+    # END SOLUTION
+
+
+def drop_duplicates(batch: list[Order]) -> tuple[list[Order], list[Reject]]:
+    """Split a batch into first occurrences and Rejects for the orders repeated within it."""
+    # BEGIN SOLUTION dedupe
+    first_lines: dict[str, int] = {}
+    fresh: list[Order] = []
+    duplicates: list[Reject] = []
+    for order in batch:
+        first = first_lines.get(order.order_id)
+        if first is None:
+            first_lines[order.order_id] = order.line
+            fresh.append(order)
+        else:
+            duplicates.append(Reject(order.line, records.duplicate(first), order.order_id))
+    return fresh, duplicates
+    # STUB
+    # # Not done yet: every order is treated as new.
+    # return batch, []
+    # END SOLUTION
+
+
+def find_repeats(
+    connection: Connection, written: list[Order], run_id: int, rowcount: int
+) -> tuple[list[Order], list[Reject]]:
+    """After the upsert of `written`: split it into the orders really written and Rejects for
+    those the upsert skipped, because this run had loaded their order_id in an earlier batch."""
+    # BEGIN SOLUTION dedupe
+    if rowcount == len(written):  # the usual case: nothing skipped, no query needed
+        return written, []
+    # Ask the database which line of this run each order_id comes from, instead of
+    # remembering every order_id of the file (memory would grow with the file).
+    stored = dict(
+        connection.execute(
+            select(orders_table.c.order_id, orders_table.c.source_line).where(
+                orders_table.c.run_id == run_id,
+                orders_table.c.order_id.in_([order.order_id for order in written]),
+            )
+        ).all()
+    )
+    loaded: list[Order] = []
+    repeats: list[Reject] = []
+    for order in written:
+        first = stored[order.order_id]
+        if first == order.line:
+            loaded.append(order)
+        else:
+            repeats.append(Reject(order.line, records.duplicate(first), order.order_id))
+    return loaded, repeats
+    # STUB
+    # # Not done yet: every order counts as written.
+    # return written, []
+    # END SOLUTION
+
+
+def load_orders(
+    engine: Engine,
+    orders: Iterable[Order],
+    *,
+    run_id: int,
+    batch_size: int = BATCH_SIZE,
+    on_batch: BatchHook | None = None,
+) -> int:
+    """Load `orders` in batches, one transaction each; return how many orders were loaded."""
+    # BEGIN SOLUTION batches
+    loaded = 0
+    for batch in batched(orders, batch_size):
+        # engine.begin(): commit when the block ends, roll back if it raises,
+        # so a batch is either wholly in the database or not at all.
+        with engine.begin() as connection:
+            fresh, duplicates = drop_duplicates(batch)
+            if fresh:
+                # A list of parameter sets: one executemany, not one INSERT per row.
+                rows = [order_row(order, run_id) for order in fresh]
+                result = connection.execute(upsert_statement(connection.dialect.name), rows)
+                fresh, repeats = find_repeats(connection, fresh, run_id, result.rowcount)
+                duplicates += repeats
+            if on_batch is not None:
+                on_batch(connection, fresh, duplicates)
+        loaded += len(fresh)
+    return loaded
+    # END SOLUTION

@@ -1,0 +1,145 @@
+"""The whole run: extract -> clean -> skip what is old -> load, recorded in the run log.
+
+A run is a row of the `runs` table. Its counts and watermark are written in
+the same transaction as each batch of orders, so the run log never claims
+more than the database holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from .extensions import db
+from .extract import extract
+from .load import load_orders, orders_table
+from .models import ERROR_MAX_LENGTH, Product, Run, utcnow
+from .quarantine import RejectWriter, clean
+from .records import Order, Reject
+
+runs_table = Run.__table__
+
+# progress(counts): called after each batch with the counts so far.
+Progress = Callable[[dict], None]
+
+
+def create_run(source: str) -> int:
+    """Add a queued run for `source` (a file name) to the run log; return its id."""
+    statement = insert(runs_table).values(source=source, status="queued", created_at=utcnow())
+    with db.engine.begin() as connection:
+        return connection.execute(statement).inserted_primary_key[0]
+
+
+def get_run(run_id: int) -> dict | None:
+    """The run log row of `run_id` as a dict (None when there is none)."""
+    with db.engine.connect() as connection:
+        row = connection.execute(select(runs_table).where(runs_table.c.id == run_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def rejects_path(source: Path, run_id: int) -> Path:
+    """Where a run writes its rejects: next to the source, named after it and the run."""
+    return source.with_name(f"{source.stem}.run{run_id}.rejects.csv")
+
+
+def last_watermark(connection: Connection, source: str) -> datetime | None:
+    """The newest ordered_at that any run recorded for `source` (None when there is none)."""
+    # BEGIN SOLUTION incremental
+    # MAX ignores NULL: runs that loaded nothing do not count.
+    return connection.execute(select(func.max(runs_table.c.watermark)).where(runs_table.c.source == source)).scalar()
+    # END SOLUTION
+
+
+def skip_old(orders: Iterable[Order], watermark: datetime | None, counts: dict) -> Iterator[Order]:
+    """Yield the orders newer than `watermark` (all of them when it is None); count the others in counts["skipped"]."""
+    # BEGIN SOLUTION incremental
+    for order in orders:
+        if watermark is not None and order.ordered_at <= watermark:
+            counts["skipped"] += 1
+        else:
+            yield order
+    # END SOLUTION
+
+
+def record_progress(connection: Connection, run_id: int, counts: dict, watermark: datetime | None) -> None:
+    """Write the counts (read, loaded, rejected, skipped) and the watermark into the run's row."""
+    # BEGIN SOLUTION incremental
+    connection.execute(update(runs_table).where(runs_table.c.id == run_id).values(**counts, watermark=watermark))
+    # END SOLUTION
+
+
+def finish_run(run_id: int, counts: dict, status: str, error: str | None = None) -> None:
+    """Record the end of a run: its final counts, its status and the time."""
+    values = {**counts, "status": status, "finished_at": utcnow(), "error": error}
+    with db.engine.begin() as connection:
+        connection.execute(update(runs_table).where(runs_table.c.id == run_id).values(**values))
+
+
+def run_pipeline(
+    source: Path,
+    *,
+    run_id: int | None = None,
+    full: bool = False,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Load one source file, recording the run; return the finished run's row as a dict.
+
+    Without `full`, orders no newer than the source's watermark are skipped.
+    A failure marks the run "failed" with the error instead of raising.
+    """
+    source = Path(source)
+    if run_id is None:
+        run_id = create_run(source.name)
+    if batch_size is None:
+        batch_size = current_app.config["ETL_BATCH_SIZE"]
+    engine = db.engine
+    with engine.begin() as connection:
+        start = update(runs_table).where(runs_table.c.id == run_id).values(status="running", started_at=utcnow())
+        connection.execute(start)
+        known_skus = set(connection.execute(select(Product.sku)).scalars())
+        watermark = None if full else last_watermark(connection, source.name)
+
+    counts = {"read": 0, "loaded": 0, "rejected": 0, "skipped": 0}
+    newest: datetime | None = None  # this run's own watermark so far
+
+    def counted(items: Iterable) -> Iterator:
+        for item in items:
+            counts["read"] += 1
+            yield item
+
+    try:
+        with RejectWriter(rejects_path(source, run_id)) as rejects:
+
+            def on_batch(connection: Connection, loaded: list[Order], duplicates: list[Reject]) -> None:
+                nonlocal newest
+                for reject in duplicates:
+                    rejects.write(reject)
+                counts["loaded"] += len(loaded)
+                counts["rejected"] = rejects.count
+                for order in loaded:
+                    if newest is None or order.ordered_at > newest:
+                        newest = order.ordered_at
+                record_progress(connection, run_id, counts, newest)
+                if progress is not None:
+                    progress(dict(counts))
+
+            orders = skip_old(clean(counted(extract(source)), known_skus, rejects), watermark, counts)
+            load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
+            counts["rejected"] = rejects.count
+    except Exception as error:  # recorded in the run log: callers read the status
+        current_app.logger.exception("run %s of %s failed", run_id, source.name)
+        # Only whole batches were committed: count what is really there.
+        with engine.connect() as connection:
+            counts["loaded"] = connection.execute(
+                select(func.count()).select_from(orders_table).where(orders_table.c.run_id == run_id)
+            ).scalar_one()
+        finish_run(run_id, counts, "failed", str(error)[:ERROR_MAX_LENGTH])
+    else:
+        finish_run(run_id, counts, "succeeded")
+    return get_run(run_id)

@@ -1,0 +1,65 @@
+"""Quarantine: set bad records aside with their line and reason, and let the good ones through."""
+
+from __future__ import annotations
+
+# BEGIN SOLUTION quarantine
+import csv
+# STUB
+# END SOLUTION
+from collections.abc import Container, Iterable, Iterator
+from pathlib import Path
+
+# BEGIN SOLUTION quarantine
+from .records import Order, Raw, Reject
+from .transform import parse_order
+# STUB
+# from .records import Order, Raw, Reject
+# END SOLUTION
+
+REJECTS_HEADER = ("line", "reason", "source")
+
+
+class RejectWriter:
+    """Write rejects to a CSV file (line, reason, source), as they come, and count them.
+
+    Use it as a context manager: `with RejectWriter(path) as rejects: rejects.write(reject)`.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.count = 0
+        self._file = None
+        self._writer = None
+
+    def __enter__(self) -> RejectWriter:
+        # BEGIN SOLUTION quarantine
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(REJECTS_HEADER)
+        return self
+        # END SOLUTION
+
+    def write(self, reject: Reject) -> None:
+        # BEGIN SOLUTION quarantine
+        self._writer.writerow((reject.line, reject.reason, reject.source))
+        self.count += 1
+        # END SOLUTION
+
+    def __exit__(self, *exc_info) -> None:
+        # BEGIN SOLUTION quarantine
+        self._file.close()
+        # END SOLUTION
+
+
+def clean(items: Iterable[Raw | Reject], known_skus: Container[str], rejects: RejectWriter) -> Iterator[Order]:
+    """Yield the valid Orders of `items`; send every Reject (from extract or transform) to `rejects`."""
+    # BEGIN SOLUTION quarantine
+    for item in items:
+        if isinstance(item, Raw):
+            item = parse_order(item, known_skus)
+        if isinstance(item, Order):
+            yield item
+        else:
+            rejects.write(item)
+    # END SOLUTION
