@@ -12,9 +12,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from scaffolder.exceptions import TestRunError
 from scaffolder.exercises import (
@@ -83,9 +84,19 @@ class CheckResult:
 
 
 def run_check(
-    project: Project, only: Exercise | None = None, test_timeout: float = TEST_TIMEOUT, run_timeout: float = RUN_TIMEOUT
+    project: Project,
+    only: Exercise | None = None,
+    test_timeout: float = TEST_TIMEOUT,
+    run_timeout: float = RUN_TIMEOUT,
+    launcher: Launcher | None = None,
+    test_files: tuple[str, ...] = (),
 ) -> CheckResult:
-    """Run the project's suite in a subprocess and sort the results by exercise."""
+    """Run the project's suite in a subprocess and sort the results by exercise.
+
+    `launcher` starts the pytest process (default: a plain subprocess; `watch`
+    forks one from a process with the heavy imports done). `test_files` limits
+    collection to those files, when the caller knows where `only`'s tests are.
+    """
     with tempfile.TemporaryDirectory(prefix="scaffolder-check-") as scratch:
         report_path = Path(scratch) / "report.json"
         progress_path = Path(scratch) / "progress"
@@ -98,6 +109,7 @@ def run_check(
         ]
         if only is not None:
             command.append(f"--scaffolder-only={only.slug}")
+        command.extend(test_files)
         env = {k: v for k, v in os.environ.items() if k not in IGNORED_ENVIRONMENT}
         env.update(
             PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", SCAFFOLDER_PROGRESS=str(progress_path)
@@ -105,7 +117,9 @@ def run_check(
         # Importing the learner's code should take seconds; a loop there is found
         # long before the whole run's limit.
         import_timeout = test_timeout + IMPORT_GRACE
-        returncode, output = _run(command, project.root, env, progress_path, import_timeout, run_timeout)
+        returncode, output = _run(
+            command, project.root, env, progress_path, import_timeout, run_timeout, launcher or launch_subprocess
+        )
         data = _read_report(report_path, returncode, output, progress_path, project.root)
     if data["collect_errors"]:
         raise TestRunError(_collect_problem(data["collect_errors"][0], project.root))
@@ -159,41 +173,67 @@ def project_package(project: Project) -> str | None:
     return max(counts, key=lambda name: counts[name]) if counts else None
 
 
-def _run(
-    command: list[str], cwd: Path, env: dict[str, str], progress: Path, import_timeout: float, run_timeout: float
-) -> tuple[int, str]:
-    """Run pytest; stop it when importing or the whole run takes too long. Returns (exit code, output)."""
-    with tempfile.TemporaryFile() as out:
+class Process(Protocol):
+    """A running test process: what `_run` needs of it (subprocess.Popen has all of it)."""
+
+    def wait(self, timeout: float | None = None) -> int: ...
+    def poll(self) -> int | None: ...
+    def kill(self) -> None: ...
+
+
+Launcher = Callable[[list[str], Path, dict[str, str], Path], Process]
+
+
+def launch_subprocess(command: list[str], cwd: Path, env: dict[str, str], output: Path) -> Process:
+    """Start `command` as a plain subprocess, its output (both streams) going to the file `output`."""
+    with open(output, "wb") as out:
         try:
-            process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+            return subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         except OSError as err:
             raise TestRunError(f"Could not run the tests with {sys.executable}: {err}.") from err
-        started = time.monotonic()
-        try:
-            while True:
-                try:
-                    returncode = process.wait(timeout=POLL_SECONDS)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                elapsed = time.monotonic() - started
-                if elapsed > import_timeout and not progress.exists():
-                    raise TestRunError(
-                        f"Your code did not finish importing within {import_timeout:g} s, so no test ran: "
-                        "does it loop forever (or wait for input) when it is imported?"
-                    )
-                if elapsed > run_timeout:
-                    raise TestRunError(f"The tests did not finish within {run_timeout:g} s; the run was stopped.")
-        finally:
-            # Whatever ends this function (a hang, Ctrl-C, SIGTERM), no test process is left behind.
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        out.seek(0)
-        # Keep the last lines, each cut short: enough to explain a run that did
-        # not report, whatever the learner's code printed.
-        tail = collections.deque((line[:MAX_LINE_BYTES] for line in out), maxlen=MAX_OUTPUT_LINES)
-        return returncode, b"".join(tail).decode("utf-8", "replace")
+
+
+def _run(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    progress: Path,
+    import_timeout: float,
+    run_timeout: float,
+    launcher: Launcher,
+) -> tuple[int, str]:
+    """Run pytest; stop it when importing or the whole run takes too long. Returns (exit code, output)."""
+    output = progress.with_name("output")
+    process = launcher(command, cwd, env, output)
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                returncode = process.wait(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            elapsed = time.monotonic() - started
+            if elapsed > import_timeout and not progress.exists():
+                raise TestRunError(
+                    f"Your code did not finish importing within {import_timeout:g} s, so no test ran: "
+                    "does it loop forever (or wait for input) when it is imported?"
+                )
+            if elapsed > run_timeout:
+                raise TestRunError(f"The tests did not finish within {run_timeout:g} s; the run was stopped.")
+    finally:
+        # Whatever ends this function (a hang, Ctrl-C, SIGTERM), no test process is left behind.
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    # Keep the last lines, each cut short: enough to explain a run that did
+    # not report, whatever the learner's code printed.
+    try:
+        with open(output, "rb") as out:
+            tail = collections.deque((line[:MAX_LINE_BYTES] for line in out), maxlen=MAX_OUTPUT_LINES)
+    except OSError:
+        tail = collections.deque()
+    return returncode, b"".join(tail).decode("utf-8", "replace")
 
 
 def _read_report(path: Path, returncode: int, output: str, progress: Path, root: Path) -> dict[str, Any]:

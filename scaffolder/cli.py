@@ -25,8 +25,6 @@ from scaffolder.exceptions import (
 )
 
 INPUT_ERRORS = (InvalidContextError, NotAProjectError, TargetExistsError, UnknownExerciseError, UnknownTemplateError)
-STATUS_MARKS = {"passed": "PASS", "failing": "FAIL", "not started": "TODO", "no tests": "????"}
-MAX_FAILURES_SHOWN = 5
 
 
 class InputError(click.ClickException):
@@ -146,6 +144,7 @@ def new(template, variables, output_dir, no_input, solved, solved_through, no_gi
         else "your starting point"
     )
     click.echo(f"Created {made.path} ({made.template.name}, {count} exercises, {state}).")
+    _record_new_project(made)
     if made.git_problem:
         click.echo(f"Warning: no git repository was made: {made.git_problem}.", err=True)
     elif not no_git:
@@ -157,9 +156,17 @@ def new(template, variables, output_dir, no_input, solved, solved_through, no_gi
     click.echo("  scaffolder hint         stuck? a hint for the current exercise")
 
 
-def _style(text: str, colour: str) -> str:
-    """Coloured text, unless NO_COLOR asks for none (https://no-color.org)."""
-    return text if os.environ.get("NO_COLOR") else click.style(text, fg=colour)
+def _record_new_project(made) -> None:
+    """Add the project to the journey; say so when the level below is not finished (a notice, not a block)."""
+    from scaffolder.journey import record_project, unfinished_below
+
+    below = unfinished_below(made.manifest.level)
+    record_project(made.path, made.manifest)
+    if below is not None:
+        click.echo(
+            f"Notice: level {below} is not finished yet on this machine; level {made.manifest.level} builds on it. "
+            "`scaffolder status` shows where you are."
+        )
 
 
 def _shown_path(path: Path) -> str:
@@ -180,137 +187,61 @@ def _shown_path(path: Path) -> str:
     show_default=True,
     help="Seconds one test may run before it counts as hanging.",
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: only a JSON document on stdout, in the shape of Exercism's test-runner interface v3.",
+)
 @reports_errors
-def check(path, exercise, timeout) -> None:
+def check(path, exercise, timeout, output_format) -> None:
     """Run the practice project's tests and report each exercise."""
     from scaffolder.check import run_check
+    from scaffolder.exceptions import TestRunError
+    from scaffolder.journey import record_results
     from scaffolder.project import find_project
 
     project = find_project(path)
     only = project.manifest.find(exercise) if exercise is not None else None
     exit_cleanly_on_signals()
-    result = run_check(project, only=only, test_timeout=timeout)
-    _print_summary(project, result)
-    _print_warnings(result)
-    current = result.current
-    if current is not None:
-        _print_details(current)
-        click.echo(
-            f"\nFix that, then run `scaffolder check` again. Stuck? `scaffolder hint {current.exercise.number}`."
-        )
-    elif only is None:
-        _print_next_level(project)
-    if result.unassigned:
-        shown = ", ".join(result.unassigned[:3]) + (" ..." if len(result.unassigned) > 3 else "")
-        click.echo(f"Warning: {len(result.unassigned)} test(s) belong to no exercise: {shown}", err=True)
-    raise SystemExit(0 if current is None else 1)
+    try:
+        result = run_check(project, only=only, test_timeout=timeout)
+    except TestRunError as err:
+        if output_format != "json":
+            raise
+        from scaffolder.results_json import error_document
+
+        _echo_json(error_document(str(err)))
+        raise SystemExit(1) from err
+    record_results(project.root, project.manifest, *_passed_and_failed(result))
+    if output_format == "json":
+        from scaffolder.results_json import results_document
+
+        _echo_json(results_document(result, project.root))
+        raise SystemExit(0 if result.current is None else 1)
+    from scaffolder.display import print_check
+
+    print_check(project, result, whole=only is None)
+    raise SystemExit(0 if result.current is None else 1)
+
+
+def _echo_json(document: dict) -> None:
+    import json
+
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _passed_and_failed(result) -> tuple[list[str], list[str]]:
+    passed = [r.exercise.slug for r in result.exercises if r.status == "passed"]
+    return passed, [r.exercise.slug for r in result.exercises if r.status != "passed"]
 
 
 def _not_nan(value: float) -> float:
     if value != value:  # NaN is the one value unequal to itself
         raise click.BadParameter("must be a number of seconds, not nan.", param_hint="'--timeout'")
     return value
-
-
-def _print_warnings(result) -> None:
-    """What makes the verdict less certain than it looks: said before the details, on stderr."""
-    if result.stopped:
-        hung = result.stopped.get("name", "a test")
-        click.echo(
-            f"\nThe run stopped early: {hung} hung ({result.stopped.get('message', '')}). "
-            "A hang usually hangs every later test too (a loop in create_app, or a request that waits forever), "
-            "so the tests after it were not run.",
-            err=True,
-        )
-    if not result.stubs_known:
-        click.echo(
-            "\nWarning: .scaffolder/stubs.json, the record of the starting stubs, is missing or damaged and could "
-            "not be rebuilt, so an untouched exercise may show as failing instead of not started.",
-            err=True,
-        )
-    if result.changed_tests:
-        shown = ", ".join(result.changed_tests[:4]) + (" ..." if len(result.changed_tests) > 4 else "")
-        click.echo(
-            f"\nWarning: the tests are not the generated ones: {shown}. Results may not mean what they say; "
-            "restore them with `git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`).",
-            err=True,
-        )
-
-
-def _print_summary(project, result) -> None:
-    manifest = project.manifest
-    passing = sum(r.status == "passed" for r in result.exercises)
-    if len(result.exercises) == 1:
-        verdict = "this exercise passes" if passing else "this exercise does not pass yet"
-    else:
-        verdict = f"{passing} of {len(result.exercises)} exercises pass"
-    click.echo(f"{manifest.title} ({manifest.name}, level {manifest.level}): {verdict}\n")
-    width = max(len(r.exercise.title) for r in result.exercises)
-    for r in result.exercises:
-        colour = {"passed": "green", "failing": "red"}.get(r.status, "yellow")
-        mark = _style(STATUS_MARKS[r.status], colour)
-        extra = f" ({len(r.failures)} of {len(r.tests)} tests failing)" if r.status == "failing" else ""
-        click.echo(f"  {mark}  {r.exercise.number:>2}. {r.exercise.title:<{width}}  {r.status}{extra}")
-
-
-def _print_details(current) -> None:
-    from scaffolder.report import likely_cause
-
-    exercise = current.exercise
-    click.echo(f"\nExercise {exercise.number} ({exercise.slug}): {exercise.title}")
-    if current.status == "no tests":
-        click.echo("  No tests belong to this exercise; the project's tests may be damaged.")
-        return
-    if current.status == "not started":
-        click.echo(
-            f"  Not started yet. Instructions: EXERCISES.md, section {exercise.number}. "
-            f"Files to edit: {', '.join(exercise.files)}"
-        )
-    groups: dict[tuple[str, str | None], list] = {}
-    for test in current.failures:
-        groups.setdefault((test.message or test.outcome, test.location), []).append(test)
-    for (message, location), tests in list(groups.items())[:MAX_FAILURES_SHOWN]:
-        test = tests[0]
-        if test.outcome == "skipped":
-            click.echo(f"\n  {_style('SKIPPED', 'yellow')} {test.name}: {message}")
-            click.echo("    A skipped test does not count as passing: remove the skip to finish this exercise.")
-            continue
-        label = "NOT RUN" if test.outcome == "not run" else "FAILED"
-        click.echo(f"\n  {_style(label, 'red')} {test.name}")
-        for line in message.splitlines():
-            click.echo(f"    {line}")
-        cause = likely_cause(message)
-        if cause:
-            click.echo(f"    Likely cause: {cause}")
-        where = [f"in your code: {location}"] if location else []
-        if test.test_location:
-            where.append(f"test: {test.test_location}")
-        if where:
-            click.echo(f"    ({'; '.join(where)})")
-        if len(tests) > 1:
-            others = ", ".join(t.name for t in tests[1:4]) + (", ..." if len(tests) > 4 else "")
-            click.echo(f"    The same failure in {len(tests) - 1} more test(s): {others}")
-        if test.output:
-            click.echo("    Captured output:")
-            for line in test.output.splitlines():
-                click.echo(f"      {line}")
-    hidden = sum(len(tests) for tests in list(groups.values())[MAX_FAILURES_SHOWN:])
-    if hidden:
-        click.echo(f"\n  ... and {hidden} more failing tests.")
-
-
-def _print_next_level(project) -> None:
-    from scaffolder.templates import list_templates
-
-    click.echo("\nEvery exercise passes. Well done!")
-    if (project.root / "INTERVIEW.md").is_file():
-        click.echo("Now read INTERVIEW.md: answer each question aloud first, then compare with the model answer.")
-    harder = [(t, m) for t, m in list_templates() if m.level > project.manifest.level]
-    if harder:
-        template, manifest = harder[0]
-        click.echo(f"Next level: {manifest.title} (level {manifest.level}): scaffolder new {template.name}")
-    else:
-        click.echo("That was the last level: there is no harder template yet.")
 
 
 @main.command()
@@ -356,6 +287,176 @@ def _looks_like_a_path(text: str) -> bool:
     return not text.isdigit() and ("/" in text or os.sep in text or text in (".", "..") or Path(text).is_dir())
 
 
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    callback=lambda ctx, param, value: _not_nan(value),
+    default=10,
+    show_default=True,
+    help="Seconds one test may run before it counts as hanging.",
+)
+@reports_errors
+def watch(path, timeout) -> None:
+    """Check the project, then again each time you save one of its files. Ctrl-C stops.
+
+    The current exercise's verdict comes first; the full table follows.
+    """
+    from scaffolder import display
+    from scaffolder.exceptions import TestRunError
+    from scaffolder.journey import record_results
+    from scaffolder.project import find_project
+    from scaffolder.watch import Watcher, passed
+
+    project = find_project(path)
+    exit_cleanly_on_signals()
+    # Ctrl-C must stop watch even when started where SIGINT was ignored (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    watcher = Watcher(project, timeout)
+    before: set[str] | None = None
+    try:
+        watcher.start_watching()
+        changed: set[str] = set()
+        while True:
+            display.start_watch_screen(project, changed, watcher.forking)
+            try:
+                for run in watcher.runs():
+                    if run.quick:
+                        display.print_quick_verdict(run.result, run.seconds)
+                        continue
+                    record_results(project.root, project.manifest, *_passed_and_failed(run.result))
+                    display.start_watch_screen(project, changed, watcher.forking)
+                    now = passed(run.result)
+                    display.print_watch_result(project, run.result, before, now, run.seconds)
+                    before = now
+            except TestRunError as err:
+                display.print_run_error(str(err))
+                watcher.last = None
+            changed = watcher.next_changes()
+    except KeyboardInterrupt:
+        click.echo("\nStopped watching.")
+    finally:
+        watcher.close()
+    raise SystemExit(0)
+
+
+@main.command()
+@click.argument("number", required=False, type=int)
+@click.option("--level", type=int, metavar="N", help="Only the exercises of level N.")
+@reports_errors
+def questions(number, level) -> None:
+    """The interview questions, with short model answers and the exercises that practise them.
+
+    NUMBER shows one question. Exercises you have passed are marked done.
+    """
+    from scaffolder.bank import question_bank
+    from scaffolder.display import print_question
+
+    entries = question_bank(level)
+    if level is not None and not any(e.practice for e in entries):
+        raise InputError(f"There is no template of level {level}; `scaffolder list` shows the levels.")
+    if number is not None:
+        entries = [e for e in entries if e.number == number]
+        if not entries:
+            raise InputError(f"There is no question {number}; the questions are numbered 1 to 14.")
+    for entry in entries:
+        print_question(entry)
+
+
+def _confirm_or_refuse(question: str, yes: bool) -> None:
+    """Go on with --yes or a "yes" typed at a terminal; without a terminal, refuse."""
+    import sys
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise InputError(f"{question} There is no terminal to answer in: add --yes to go ahead.")
+    if not click.confirm(question, default=False):
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("exercise")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@reports_errors
+def reset(exercise, path, yes) -> None:
+    """Put EXERCISE's code back to its starting stubs (your files are backed up first).
+
+    Only that exercise's regions change; other exercises' code is untouched.
+    """
+    from scaffolder.project import find_project
+    from scaffolder.restore import apply_changes, exercise_changes
+
+    project = find_project(path)
+    chosen = project.manifest.find(exercise)
+    changes = exercise_changes(project, chosen, to="stub")
+    if not changes:
+        click.echo(f"Exercise {chosen.number} ({chosen.slug}) is already at its starting stubs; nothing to reset.")
+        return
+    files = ", ".join(c.relative for c in changes)
+    _confirm_or_refuse(f"Reset exercise {chosen.number} ({chosen.slug}) in {files}?", yes)
+    saved = apply_changes(project, changes)
+    click.echo(f"Your files are backed up in {_shown_path(saved)}.")
+    click.echo(f"Exercise {chosen.number} ({chosen.slug}) is back to its stubs in {files}.")
+
+
+@main.command()
+@click.argument("exercise")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.option(
+    "--apply", "apply_it", is_flag=True, help="Write the reference solution into your files (after a backup)."
+)
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@reports_errors
+def solution(exercise, path, apply_it, yes) -> None:
+    """Show the reference solution for EXERCISE as a diff against your code.
+
+    Seeing it before the exercise passes spoils the practice, so that asks first.
+    """
+    from scaffolder.check import PASSED, run_check
+    from scaffolder.project import find_project
+    from scaffolder.restore import apply_changes, exercise_changes
+
+    project = find_project(path)
+    chosen = project.manifest.find(exercise)
+    exit_cleanly_on_signals()
+    passes = run_check(project, only=chosen).exercises[0].status == PASSED
+    if not passes:
+        _confirm_or_refuse(
+            f"Exercise {chosen.number} ({chosen.slug}) does not pass yet; seeing the answer now spoils the practice. "
+            "Show it anyway?",
+            yes,
+        )
+    changes = exercise_changes(project, chosen, to="solution")
+    if not changes:
+        click.echo(f"Your code for exercise {chosen.number} ({chosen.slug}) is the reference solution.")
+        return
+    for change in changes:
+        click.echo(change.diff(), nl=False)
+    if not apply_it:
+        click.echo(f"\n(`scaffolder solution {chosen.number} --apply` writes it into your files, after a backup.)")
+        return
+    if passes:
+        _confirm_or_refuse(f"Replace your passing code for exercise {chosen.number} with the reference?", yes)
+    saved = apply_changes(project, changes)
+    click.echo(f"\nYour files are backed up in {_shown_path(saved)}.")
+    click.echo(f"The reference solution for exercise {chosen.number} ({chosen.slug}) is in place.")
+
+
+@main.command()
+@reports_errors
+def status() -> None:
+    """Your journey: every practice project made on this machine, and how far each got."""
+    from scaffolder.display import print_journey
+    from scaffolder.journey import journey
+    from scaffolder.templates import list_templates
+
+    templates = [(t.name, m.level, m.title) for t, m in list_templates()]
+    print_journey(journey(templates))
+
+
 @main.group()
 def dev() -> None:
     """Tools for people who write practice templates."""
@@ -371,9 +472,11 @@ def dev_check_command(template_dir, quick) -> None:
 
     exit_cleanly_on_signals()
     results = dev_check(template_dir, quick=quick)
+    from scaffolder.display import style
+
     failed = 0
     for step in results:
-        mark = _style("ok", "green") if not step.problems else _style("FAIL", "red")
+        mark = style("ok", "green") if not step.problems else style("FAIL", "red")
         click.echo(f"  {mark:<4}  {step.title}")
         for problem in step.problems[:10]:
             click.echo(f"          {problem}")

@@ -25,6 +25,8 @@ def isolated_home(tmp_path_factory, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("SCAFFOLDER_TEMPLATES", raising=False)
     monkeypatch.delenv("COOKIECUTTER_CONFIG", raising=False)
+    # The journey `status` reads lives in the user data directory: never the real one.
+    monkeypatch.setenv("SCAFFOLDER_DATA_DIR", str(tmp_path_factory.mktemp("scaffolder-data")))
     return home
 
 

@@ -1,0 +1,231 @@
+"""Terminal presentation, in one place: the exercise table, failures, progress bars, the journey.
+
+Used by `check`, `watch` and `status` (and `dev check` for its marks). Everything
+is written with click.echo; colour follows NO_COLOR (https://no-color.org).
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+STATUS_MARKS = {"passed": "PASS", "failing": "FAIL", "not started": "TODO", "no tests": "????"}
+MAX_FAILURES_SHOWN = 5
+BAR_WIDTH = 20
+
+
+def style(text: str, colour: str) -> str:
+    """Coloured text, unless NO_COLOR asks for none."""
+    return text if os.environ.get("NO_COLOR") else click.style(text, fg=colour)
+
+
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    """`[#######-------------]  7/20`: how many of `total` are done."""
+    filled = round(width * done / total) if total else 0
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done:>2}/{total}"
+
+
+def print_summary(project, result) -> None:
+    """The heading and one line per exercise."""
+    manifest = project.manifest
+    passing = sum(r.status == "passed" for r in result.exercises)
+    if len(result.exercises) == 1:
+        verdict = "this exercise passes" if passing else "this exercise does not pass yet"
+    else:
+        verdict = f"{passing} of {len(result.exercises)} exercises pass"
+    click.echo(f"{manifest.title} ({manifest.name}, level {manifest.level}): {verdict}\n")
+    width = max(len(r.exercise.title) for r in result.exercises)
+    for r in result.exercises:
+        colour = {"passed": "green", "failing": "red"}.get(r.status, "yellow")
+        mark = style(STATUS_MARKS[r.status], colour)
+        extra = f" ({len(r.failures)} of {len(r.tests)} tests failing)" if r.status == "failing" else ""
+        click.echo(f"  {mark}  {r.exercise.number:>2}. {r.exercise.title:<{width}}  {r.status}{extra}")
+
+
+def print_check(project, result, whole: bool, again: str = "run `scaffolder check` again") -> None:
+    """What `check` prints: the table, warnings, the current exercise's failures or what comes next."""
+    print_summary(project, result)
+    print_warnings(result)
+    current = result.current
+    if current is not None:
+        print_details(current)
+        click.echo(f"\nFix that, then {again}. Stuck? `scaffolder hint {current.exercise.number}`.")
+    elif whole:
+        print_next_level(project)
+    if result.unassigned:
+        shown = ", ".join(result.unassigned[:3]) + (" ..." if len(result.unassigned) > 3 else "")
+        click.echo(f"Warning: {len(result.unassigned)} test(s) belong to no exercise: {shown}", err=True)
+
+
+def print_warnings(result) -> None:
+    """What makes the verdict less certain than it looks: said before the details, on stderr."""
+    if result.stopped:
+        hung = result.stopped.get("name", "a test")
+        click.echo(
+            f"\nThe run stopped early: {hung} hung ({result.stopped.get('message', '')}). "
+            "A hang usually hangs every later test too (a loop in create_app, or a request that waits forever), "
+            "so the tests after it were not run.",
+            err=True,
+        )
+    if not result.stubs_known:
+        click.echo(
+            "\nWarning: .scaffolder/stubs.json, the record of the starting stubs, is missing or damaged and could "
+            "not be rebuilt, so an untouched exercise may show as failing instead of not started.",
+            err=True,
+        )
+    if result.changed_tests:
+        shown = ", ".join(result.changed_tests[:4]) + (" ..." if len(result.changed_tests) > 4 else "")
+        click.echo(
+            f"\nWarning: the tests are not the generated ones: {shown}. Results may not mean what they say; "
+            "restore them with `git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`).",
+            err=True,
+        )
+
+
+def print_details(current) -> None:
+    from scaffolder.report import likely_cause
+
+    exercise = current.exercise
+    click.echo(f"\nExercise {exercise.number} ({exercise.slug}): {exercise.title}")
+    if current.status == "no tests":
+        click.echo("  No tests belong to this exercise; the project's tests may be damaged.")
+        return
+    if current.status == "not started":
+        click.echo(
+            f"  Not started yet. Instructions: EXERCISES.md, section {exercise.number}. "
+            f"Files to edit: {', '.join(exercise.files)}"
+        )
+    groups: dict[tuple[str, str | None], list] = {}
+    for test in current.failures:
+        groups.setdefault((test.message or test.outcome, test.location), []).append(test)
+    for (message, location), tests in list(groups.items())[:MAX_FAILURES_SHOWN]:
+        test = tests[0]
+        if test.outcome == "skipped":
+            click.echo(f"\n  {style('SKIPPED', 'yellow')} {test.name}: {message}")
+            click.echo("    A skipped test does not count as passing: remove the skip to finish this exercise.")
+            continue
+        label = "NOT RUN" if test.outcome == "not run" else "FAILED"
+        click.echo(f"\n  {style(label, 'red')} {test.name}")
+        for line in message.splitlines():
+            click.echo(f"    {line}")
+        cause = likely_cause(message)
+        if cause:
+            click.echo(f"    Likely cause: {cause}")
+        where = [f"in your code: {location}"] if location else []
+        if test.test_location:
+            where.append(f"test: {test.test_location}")
+        if where:
+            click.echo(f"    ({'; '.join(where)})")
+        if len(tests) > 1:
+            others = ", ".join(t.name for t in tests[1:4]) + (", ..." if len(tests) > 4 else "")
+            click.echo(f"    The same failure in {len(tests) - 1} more test(s): {others}")
+        if test.output:
+            click.echo("    Captured output:")
+            for line in test.output.splitlines():
+                click.echo(f"      {line}")
+    hidden = sum(len(tests) for tests in list(groups.values())[MAX_FAILURES_SHOWN:])
+    if hidden:
+        click.echo(f"\n  ... and {hidden} more failing tests.")
+
+
+def print_next_level(project) -> None:
+    from scaffolder.templates import list_templates
+
+    click.echo("\nEvery exercise passes. Well done!")
+    if (project.root / "INTERVIEW.md").is_file():
+        click.echo("Now read INTERVIEW.md: answer each question aloud first, then compare with the model answer.")
+    harder = [(t, m) for t, m in list_templates() if m.level > project.manifest.level]
+    if harder:
+        template, manifest = harder[0]
+        click.echo(f"Next level: {manifest.title} (level {manifest.level}): scaffolder new {template.name}")
+    else:
+        click.echo("That was the last level: there is no harder template yet.")
+
+
+def print_journey(journey) -> None:
+    """`status`: each project with its level, path, a progress bar, the next exercise and when it was finished."""
+    if not journey.projects:
+        click.echo("No practice project yet on this machine.")
+    else:
+        click.echo("Your practice projects, easiest level first:\n")
+    for record, present in journey.projects:
+        total = len(record.exercises)
+        done = len(record.passed)
+        click.echo(f"  Level {record.level}  {record.template}: {record.title}")
+        click.echo(f"    {record.path}" + ("" if present else "  " + style("(moved or deleted)", "yellow")))
+        bar = progress_bar(done, total)
+        coming = record.next_exercise
+        if coming is None:
+            where = style(f"finished {record.finished}", "green")
+        else:
+            number, slug = coming
+            where = f"next: exercise {number} ({slug})"
+        click.echo(f"    {bar}  {where}")
+        click.echo()
+    if journey.recommendation:
+        click.echo(journey.recommendation)
+
+
+def start_watch_screen(project, changed: set[str], forking: bool) -> None:
+    """Clear the terminal (when it is one) and say what is being watched."""
+    click.clear()
+    saved = ", ".join(sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "")
+    click.echo(f"Watching {project.root} (Ctrl-C to stop)" + (f": checking after saving {saved}" if saved else ""))
+    click.echo()
+
+
+def print_quick_verdict(result, seconds: float) -> None:
+    """The verdict on the exercise that was current, before the full table."""
+    (only,) = result.exercises
+    exercise = only.exercise
+    if only.status == "passed":
+        click.echo(style(f"Exercise {exercise.number} ({exercise.slug}) passes!", "green") + f"  ({seconds:.2f} s)")
+        click.echo("Checking the other exercises...")
+    else:
+        click.echo(f"Exercise {exercise.number} ({exercise.slug}): {only.status}  ({seconds:.2f} s)")
+        print_details(only)
+        click.echo("\nChecking the other exercises...")
+
+
+def print_watch_result(project, result, before: set[str] | None, now: set[str], seconds: float) -> None:
+    """The full table after a save, saying which exercises just passed and which one is next."""
+    print_check(project, result, whole=True, again="save your file to check again")
+    newly = [r.exercise for r in result.exercises if r.exercise.slug in now - (before or set())]
+    if before is not None and newly:
+        names = ", ".join(f"{e.number} ({e.slug})" for e in newly)
+        click.echo(style(f"\nExercise {names} now passes.", "green"))
+        current = result.current
+        if current is not None:
+            coming = current.exercise
+            click.echo(f"Next: exercise {coming.number} ({coming.slug}): {coming.title}. See EXERCISES.md.")
+    click.echo(f"\n(checked in {seconds:.2f} s; waiting for your next save)")
+
+
+def print_run_error(message: str) -> None:
+    """A run that could not judge anything (the code does not import): said, and watching goes on."""
+    click.echo(style("Error: ", "red") + message)
+    click.echo("\n(waiting for your next save)")
+
+
+def print_question(entry) -> None:
+    """One question of the bank: the question, the model answer, the exercises that practise it."""
+    click.echo(style(f"Q{entry.number}. {entry.question}", "cyan"))
+    import textwrap
+
+    for line in entry.answer.splitlines():
+        code = line.startswith("    ")
+        click.echo(
+            f"  {line}" if code or not line else textwrap.fill(line, 92, initial_indent="  ", subsequent_indent="  ")
+        )
+    if entry.practice:
+        shown = [
+            f"{p.template} {p.number} ({p.slug})" + (" " + style("done", "green") if p.done else "")
+            for p in entry.practice
+        ]
+        click.echo("  Practised in: " + ", ".join(shown))
+    elif not entry.about_code:
+        click.echo("  Not about code: no exercise; practise saying the answer aloud.")
+    else:
+        click.echo("  No exercise of this level practises it.")
+    click.echo()
