@@ -71,3 +71,14 @@ def test_a_generated_sample_is_read_completely(tmp_path):
     planted = {s.line: s.reason for s in sample_lines(300, ".jsonl") if s.problem in line_problems}
     rejected = {item.line: item.reason for item in items if isinstance(item, Reject)}
     assert rejected == planted, "exactly the malformed, non-object and non-UTF-8 lines should be rejected"
+
+
+def test_a_rejects_source_has_no_line_end(tmp_path):
+    body = b'{"order_id": \r\n' + b"[1, 2]\n" + b'{"order_id": "caf\xe9"}\n'
+    rejects = [item for item in read_jsonl(write(tmp_path, body)) if isinstance(item, Reject)]
+    assert len(rejects) == 3, "a malformed line, a list and a non-UTF-8 line should give three rejects"
+    for reject in rejects:
+        assert not reject.source.endswith(("\n", "\r")), (
+            f"the source of the reject for line {reject.line} should be the line without its line end "
+            f"(strip it with .rstrip('\\r\\n')), not {reject.source!r}"
+        )

@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 from . import api, cli, errors, main
 from .extensions import db
 
-DEV_SECRET_KEY = "dev"
+DEV_SECRET_KEY = "dev"  # nosec B105: public on purpose; refused outside debug and testing
 # The largest value of a signed 64-bit column: a bigger id names no row.
 INT_MAX = 2**63 - 1
 

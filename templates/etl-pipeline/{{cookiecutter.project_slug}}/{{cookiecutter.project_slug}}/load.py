@@ -155,6 +155,7 @@ def load_orders(
     """Load `orders` in batches, one transaction each; return how many orders were loaded."""
     # BEGIN SOLUTION batches
     loaded = 0
+    statement = upsert_statement(engine.dialect.name)  # built once, used by every batch
     for batch in batched(orders, batch_size):
         # engine.begin(): commit when the block ends, roll back if it raises,
         # so a batch is either wholly in the database or not at all.
@@ -163,7 +164,7 @@ def load_orders(
             if fresh:
                 # A list of parameter sets: one executemany, not one INSERT per row.
                 rows = [order_row(order, run_id) for order in fresh]
-                result = connection.execute(upsert_statement(connection.dialect.name), rows)
+                result = connection.execute(statement, rows)
                 fresh, repeats = find_repeats(connection, fresh, run_id, result.rowcount)
                 duplicates += repeats
             if on_batch is not None:

@@ -32,13 +32,19 @@ def utcnow() -> datetime:
 class UTCDateTime(TypeDecorator):
     """A point in time, always given back in UTC with its zone.
 
-    PostgreSQL keeps the zone itself (timestamptz); SQLite has no such type,
-    so the value is stored as UTC without a zone and the zone is put back when
-    it is read.
+    PostgreSQL keeps the zone itself (timestamptz). SQLite has no date type at
+    all, so there the value is stored as UTC text in ISO 8601 form,
+    `2024-01-01 10:00:00.000000`, which sorts in time order and which SQLite's
+    date functions read; the zone is put back when it is read.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(26))
+        return dialect.type_descriptor(self.impl)
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -46,9 +52,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             raise ValueError("a UTCDateTime needs a datetime with a time zone")
         value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return value
 
     def process_result_value(self, value, dialect):
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value

@@ -122,9 +122,9 @@ def run_pipeline(
                     rejects.write(reject)
                 counts["loaded"] += len(loaded)
                 counts["rejected"] = rejects.count
-                for order in loaded:
-                    if newest is None or order.ordered_at > newest:
-                        newest = order.ordered_at
+                if loaded:
+                    batch_newest = max(order.ordered_at for order in loaded)
+                    newest = batch_newest if newest is None else max(newest, batch_newest)
                 record_progress(connection, run_id, counts, newest)
                 if progress is not None:
                     progress(dict(counts))
