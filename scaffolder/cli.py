@@ -176,10 +176,14 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-@main.command()
-@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
-@click.option("-e", "--exercise", metavar="N", help="Check only this exercise (number or slug).")
-@click.option(
+def _not_nan(value: float) -> float:
+    if value != value:  # NaN is the one value unequal to itself
+        raise click.BadParameter("must be a number of seconds, not nan.", param_hint="'--timeout'")
+    return value
+
+
+# check and watch stop a test that runs longer than this.
+timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=0.1, max=600),
     callback=lambda ctx, param, value: _not_nan(value),
@@ -187,6 +191,12 @@ def _shown_path(path: Path) -> str:
     show_default=True,
     help="Seconds one test may run before it counts as hanging.",
 )
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.option("-e", "--exercise", metavar="N", help="Check only this exercise (number or slug).")
+@timeout_option
 @click.option(
     "--format",
     "output_format",
@@ -238,12 +248,6 @@ def _passed_and_failed(result) -> tuple[list[str], list[str]]:
     return passed, [r.exercise.slug for r in result.exercises if r.status != "passed"]
 
 
-def _not_nan(value: float) -> float:
-    if value != value:  # NaN is the one value unequal to itself
-        raise click.BadParameter("must be a number of seconds, not nan.", param_hint="'--timeout'")
-    return value
-
-
 @main.command()
 @click.argument("exercise", required=False)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
@@ -289,14 +293,7 @@ def _looks_like_a_path(text: str) -> bool:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path), default=Path("."))
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1, max=600),
-    callback=lambda ctx, param, value: _not_nan(value),
-    default=10,
-    show_default=True,
-    help="Seconds one test may run before it counts as hanging.",
-)
+@timeout_option
 @reports_errors
 def watch(path, timeout) -> None:
     """Check the project, then again each time you save one of its files. Ctrl-C stops.
