@@ -211,3 +211,22 @@ def test_bandit_finds_no_medium_or_high_issue_in_the_solved_package(renders, nam
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_a_name_with_accents_and_an_emoji_gives_a_working_project(name, tmp_path):
+    from scaffolder.generate import new_project
+
+    made = new_project(
+        name, {"project_name": "Équipe 🚀", "project_slug": "equipe"}, tmp_path, no_input=True, solved=True, git=False
+    )
+    first = sorted((made.path / "tests").glob("test_01_*.py"))[0]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(first.relative_to(made.path))],
+        cwd=made.path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]

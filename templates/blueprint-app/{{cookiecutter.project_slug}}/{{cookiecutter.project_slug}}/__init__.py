@@ -12,6 +12,9 @@ from flask_mail import email_dispatched
 from . import commands, errors, lifecycle, logs
 from .validation import BoundedIntConverter
 
+# Shown in every page's title and header.
+SITE_NAME = {{ cookiecutter.project_name | pprint }}
+
 # The Alembic scripts live next to the package, at the root of the project.
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
@@ -79,6 +82,7 @@ def create_app(config=None):
     # END SOLUTION
 
     app.add_url_rule("/", endpoint="home", view_func=lambda: redirect(url_for("blog.index")))
+    app.add_template_global(SITE_NAME, "site_name")
     errors.init_app(app)
     commands.init_app(app)
     logs.configure_logging(app)
