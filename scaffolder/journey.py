@@ -113,19 +113,23 @@ def _today() -> str:
     return datetime.date.today().isoformat()
 
 
+def _new_record(key: str, manifest, created: str) -> ProjectRecord:
+    return ProjectRecord(
+        path=key,
+        template=manifest.name,
+        level=manifest.level,
+        title=manifest.title,
+        exercises=[e.slug for e in manifest.exercises],
+        created=created,
+    )
+
+
 def record_project(root: Path, manifest, passed: list[str] | None = None) -> None:
     """Remember a project `new` made (a solved render starts with its exercises passed)."""
     key = str(Path(root).resolve())
 
     def change(records: dict[str, ProjectRecord]) -> None:
-        record = ProjectRecord(
-            path=key,
-            template=manifest.name,
-            level=manifest.level,
-            title=manifest.title,
-            exercises=[e.slug for e in manifest.exercises],
-            created=_today(),
-        )
+        record = _new_record(key, manifest, _today())
         records[key] = record
         _mark(record, passed or [], [])
 
@@ -139,14 +143,7 @@ def record_results(root: Path, manifest, passed: list[str], failed: list[str]) -
     def change(records: dict[str, ProjectRecord]) -> None:
         record = records.get(key)
         if record is None or record.exercises != [e.slug for e in manifest.exercises]:
-            record = ProjectRecord(
-                path=key,
-                template=manifest.name,
-                level=manifest.level,
-                title=manifest.title,
-                exercises=[e.slug for e in manifest.exercises],
-                created=record.created if record else _today(),
-            )
+            record = _new_record(key, manifest, record.created if record else _today())
             records[key] = record
         _mark(record, passed, failed)
 
