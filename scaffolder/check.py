@@ -28,7 +28,7 @@ from scaffolder.exercises import (
 )
 from scaffolder.manifest import Exercise
 from scaffolder.project import Project
-from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
+from scaffolder.report import REPORT_FORMAT, error_location, last_error_line, shorten
 
 PASSED, FAILING, NOT_STARTED, NO_TESTS = "passed", "failing", "not started", "no tests"
 TEST_TIMEOUT = 10  # seconds a single test may take before it counts as hanging
@@ -142,7 +142,7 @@ def rebuild_records(project: Project) -> Stubs | None:
     from scaffolder.exceptions import ScaffolderError
     from scaffolder.generate import new_project
 
-    package = project_package(project)
+    package = project.package
     if package is None:
         return None
     with tempfile.TemporaryDirectory(prefix="scaffolder-rebuild-") as scratch:
@@ -160,17 +160,6 @@ def rebuild_records(project: Project) -> Stubs | None:
         except OSError:
             pass  # a read-only project: use the records for this run only
     return stubs
-
-
-def project_package(project: Project) -> str | None:
-    """The project's Python package: the folder most exercise files live in."""
-    counts: dict[str, int] = {}
-    for exercise in project.manifest.exercises:
-        for name in exercise.files:
-            first = PurePosixPath(name).parts[0]
-            if (project.root / first / "__init__.py").is_file():
-                counts[first] = counts.get(first, 0) + 1
-    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 class Process(Protocol):
@@ -268,10 +257,9 @@ def _running_test(progress: Path) -> str | None:
     return text.removeprefix("running ") if text.startswith("running ") else None
 
 
-def _short(text: str, limit: int = 300) -> str:
-    """One line of at most `limit` characters: a 10 MB line printed at import must not flood the terminal."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+def _short(text: str) -> str:
+    """One line of at most 300 characters: a 10 MB line printed at import must not flood the terminal."""
+    return shorten(" ".join(text.split()), 300)
 
 
 def _is_test_file(location: str) -> bool:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from scaffolder.report import shorten
+
 HUGE_INTS = (str(2**63), str(10**20))
 # Text a user can type that breaks careless code: a NUL byte, bytes that are not
 # UTF-8 (a lone surrogate's encoding and 0xFF), very long text, SQL and markup.
@@ -62,6 +64,7 @@ ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 MAX_SHOWN = 40
+SHOWN = 60  # characters of a URL or body shown in a finding
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def _probe_rule(app, client, rule, api_prefix, max_length, who, report: ProbeRep
 
     def send(method: str, url: str, what: str, **kwargs) -> Any:
         report.requests += 1
-        described = f"{method} {_short(url)}{' with ' + what if what else ''} ({who})"
+        described = f"{method} {shorten(url, SHOWN)}{' with ' + what if what else ''} ({who})"
         try:
             response = client.open(url, method=method, **kwargs)
         except Exception as err:  # noqa: BLE001 - any exception is the finding
@@ -170,7 +173,7 @@ def _probe_rule(app, client, rule, api_prefix, max_length, who, report: ProbeRep
             send(method, url, "")
         if method == "GET":
             for query in HOSTILE_QUERIES:
-                send("GET", f"{base}?{urlencode(query)}", f"query {_short(urlencode(query))}")
+                send("GET", f"{base}?{urlencode(query)}", f"query {shorten(urlencode(query), SHOWN)}")
         else:
             _send_bodies(send, method, base, max_length)
     for method in ALL_METHODS:
@@ -190,7 +193,7 @@ def _send_bodies(send, method: str, url: str, max_length: int | None) -> None:
     for name in JSON_FIELDS:
         for value in JSON_VALUES:
             body = f'{{"{name}": {value}, "title": "probe"}}' if name != "title" else f'{{"title": {value}}}'
-            send(method, url, f"JSON {_short(body)}", data=body, content_type="application/json")
+            send(method, url, f"JSON {shorten(body, SHOWN)}", data=body, content_type="application/json")
     size = (max_length or 16 * 1024 * 1024) + 1
     send(method, url, f"a {size:,}-byte JSON body", data=b" " * size, content_type="application/json")
     send(method, url, "form data with a NUL byte", data={"title": "a\x00b", "description": "\x00"})
@@ -203,7 +206,7 @@ def _send_form(client, send, form: dict[str, Any], api_prefix, key, report: Prob
     if method != "POST":
         for value in HOSTILE_FIELD_VALUES:
             query = urlencode({name: value for name in fields})
-            send("GET", f"{action}?{query}", f"the page's form, every field {_short(repr(value))}")
+            send("GET", f"{action}?{query}", f"the page's form, every field {shorten(repr(value), SHOWN)}")
         return
     if api_prefix and urlsplit(action).path.startswith(api_prefix):
         return
@@ -218,7 +221,7 @@ def _send_form(client, send, form: dict[str, Any], api_prefix, key, report: Prob
         return
     for value in HOSTILE_FIELD_VALUES:
         data = {name: (fields[name] if name == "csrf_token" else value) for name in fields}
-        send("POST", action, f"the page's form, every field {_short(repr(value))}", data=data)
+        send("POST", action, f"the page's form, every field {shorten(repr(value), SHOWN)}", data=data)
 
 
 def _judge(response, method, url, described, key, api_prefix, report: ProbeReport) -> None:
@@ -293,10 +296,6 @@ def _hostile_values(converter: str | None) -> tuple[str, ...]:
 
 def _fill(rule: str, values: dict[str, str]) -> str:
     return RULE_PART.sub(lambda m: values[m.group("name")], rule)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 class _FormParser(HTMLParser):

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from scaffolder.exceptions import ManifestError, NotAProjectError, StateError
 from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
@@ -28,6 +28,17 @@ class Project:
     @property
     def state_path(self) -> Path:
         return self.root / STATE_DIR / STATE_FILE
+
+    @property
+    def package(self) -> str | None:
+        """The project's Python package: the folder most exercise files live in."""
+        counts: dict[str, int] = {}
+        for exercise in self.manifest.exercises:
+            for name in exercise.files:
+                first = PurePosixPath(name).parts[0]
+                if (self.root / first / "__init__.py").is_file():
+                    counts[first] = counts.get(first, 0) + 1
+        return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 def find_project(start: Path) -> Project:

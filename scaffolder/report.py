@@ -22,6 +22,11 @@ def last_error_line(text: str) -> str:
     return lines[-1] if lines else "unknown error"
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters and how long it really was."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def error_location(text: str) -> str | None:
     """The last file:line a traceback or error text names."""
     found = None

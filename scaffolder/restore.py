@@ -56,9 +56,7 @@ def exercise_changes(project: Project, exercise: Exercise, to: str) -> list[File
 
     Only files whose text would change are returned.
     """
-    from scaffolder.check import project_package
-
-    package = project_package(project)
+    package = project.package
     if package is None:
         raise RestoreError(
             "Cannot tell this project's package from exercises.toml, so its template cannot be rendered."
