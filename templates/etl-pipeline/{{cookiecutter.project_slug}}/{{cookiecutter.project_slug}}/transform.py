@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 # STUB
 # from collections.abc import Container
 # END SOLUTION
@@ -20,6 +20,10 @@ from .records import Order, Raw, Reject
 
 # BEGIN SOLUTION transform
 ORDER_ID = re.compile(r"[A-Za-z0-9-]+")
+# Numbers as a data file writes them: the ASCII digits 0-9, a minus sign, a decimal point.
+# int() and Decimal() accept more ("1_000", "+3", "1e3", "NaN", digits of other scripts).
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 CENT = Decimal("0.01")
 STATUSES = frozenset(records.STATUSES)
 # STUB
@@ -79,21 +83,20 @@ def parse_order(raw: Raw, known_skus: Container[str]) -> Order | Reject:
     if sku not in known_skus:
         return reject(records.UNKNOWN_PRODUCT)
 
+    if not WHOLE_NUMBER.fullmatch(quantity):
+        return reject(records.BAD_QUANTITY)
     try:
         quantity = int(quantity)
-    except ValueError:
+    except ValueError:  # more than 4,300 digits: int() refuses to convert so many
         return reject(records.BAD_QUANTITY)
     if quantity < 1:
         return reject(records.NEGATIVE_QUANTITY)
     if quantity > records.QUANTITY_MAX:
         return reject(records.LARGE_QUANTITY)
 
-    try:
-        unit_price = Decimal(unit_price)
-    except InvalidOperation:
+    if not PLAIN_DECIMAL.fullmatch(unit_price):
         return reject(records.BAD_PRICE)
-    if not unit_price.is_finite():  # Decimal("NaN") and Decimal("Infinity") parse
-        return reject(records.BAD_PRICE)
+    unit_price = Decimal(unit_price)
     if unit_price < 0:
         return reject(records.NEGATIVE_PRICE)
     if unit_price > records.PRICE_MAX:
