@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -170,9 +171,26 @@ def _remove_bytecode(root: Path) -> None:
         compiled.unlink()
 
 
+# An INTERVIEW.md section of the template's own, tied to exercises by its heading:
+# "## Why read files with generators? (exercises 1, 2, 4)"; anything after a ";"
+# in the brackets is a remark ("(exercises 6, 8; `scripts/benchmark.py`)").
+OWN_QUESTION = re.compile(r"^## (?P<question>[^\n]+?) \(exercises? (?P<numbers>[0-9, ]+)(?:;[^\n]*)?\)[ \t]*$", re.M)
+
+
+def own_questions(interview: str) -> dict[int, list[str]]:
+    """Exercise number -> the questions of INTERVIEW.md whose heading names that exercise."""
+    found: dict[int, list[str]] = {}
+    for match in OWN_QUESTION.finditer(interview):
+        for number in re.findall(r"[0-9]+", match["numbers"]):
+            found.setdefault(int(number), []).append(match["question"])
+    return found
+
+
 def exercises_markdown(manifest: Manifest, project_dir: Path) -> str:
     """The learner's EXERCISES.md: instructions and criteria, never the hints."""
-    has_answers = (project_dir / "INTERVIEW.md").is_file()
+    interview = project_dir / "INTERVIEW.md"
+    has_answers = interview.is_file()
+    extra = own_questions(interview.read_text(encoding="utf-8")) if has_answers else {}
     lines = [
         f"# Exercises: {manifest.title}",
         "",
@@ -204,8 +222,9 @@ def exercises_markdown(manifest: Manifest, project_dir: Path) -> str:
             "",
             "**Read more:** " + " · ".join(f"[{title}]({url})" for title, url in exercise.docs),
         ]
-        if exercise.questions:
+        if exercise.questions or extra.get(exercise.number):
             suffix = " Model answers are in INTERVIEW.md." if has_answers else ""
             lines += ["", f"**Interview questions this prepares you for.**{suffix}", ""]
             lines += [f"- Q{number}. {QUESTIONS[number]}" for number in exercise.questions]
+            lines += [f"- {question}" for question in extra.get(exercise.number, [])]
     return "\n".join(lines) + "\n"

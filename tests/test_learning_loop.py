@@ -9,6 +9,8 @@ import tomllib
 import pytest
 
 from scaffolder import journey
+from scaffolder.exercises import own_questions
+from scaffolder.generate import new_project
 from scaffolder.project import find_project
 from scaffolder.questions import ANSWERS, NOT_ABOUT_CODE, QUESTIONS
 from scaffolder.restore import exercise_changes
@@ -250,7 +252,8 @@ def test_interview_md_and_the_bank_tell_one_story(template):
     for exercise in manifest["exercises"]:
         for question in exercise.get("questions", []):
             practising.setdefault(question, set()).add(exercise["number"])
-    sections = re.split(r"^## (\d+)\. (.*)$", (project / "INTERVIEW.md").read_text(encoding="utf-8"), flags=re.M)
+    text = (project / "INTERVIEW.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## (\d+)\. (.*)$", text, flags=re.M)
     answered = {}
     for i in range(1, len(sections), 3):
         answered[int(sections[i])] = (sections[i + 1], sections[i + 2])
@@ -262,4 +265,18 @@ def test_interview_md_and_the_bank_tell_one_story(template):
                 problems.append(f"Q{number}: names exercise {named} ({slug}), which is not exercise {named}")
             elif int(named) not in practising.get(number, set()):
                 problems.append(f"Q{number}: names exercise {named} ({slug}), whose `questions` lacks {number}")
+    for number, questions in own_questions(text).items():
+        if number not in slugs:
+            problems.append(f"{questions[0]!r} names exercise {number}, which does not exist")
     assert problems == []
+
+
+def test_a_levels_own_interview_questions_are_listed_under_their_exercises(tmp_path):
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, git=False).path
+    text = (project / "EXERCISES.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\d+)\. .*?$(.*?)(?=^## |\Z)", text, flags=re.M | re.S))
+    assert "- Why read files with generators?" in sections["1"]
+    assert "- How do you validate and coerce records?" in sections["3"]
+    assert "- How do you validate and coerce records?" not in sections["1"]
+    assert "- When do you move to a task queue or an orchestrator?" in sections["11"]
+    assert "benchmark" not in sections["6"].split("**Interview questions")[1], "the remark after ';' is left out"
