@@ -8,7 +8,7 @@ more than the database holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -45,6 +45,20 @@ def get_run(run_id: int) -> dict | None:
 def rejects_path(source: Path, run_id: int) -> Path:
     """Where a run writes its rejects: next to the source, named after it and the run."""
     return source.with_name(f"{source.stem}.run{run_id}.rejects.csv")
+
+
+def keep_old_rejects(path: Path) -> Path | None:
+    """Rename a rejects file that is already at `path` to `<name>.<its time>.csv`; return the new name.
+
+    Such a file belongs to a run of an earlier database: `flask etl init-db` starts
+    the run ids at 1 again. A new run must not overwrite it.
+    """
+    if not path.exists():
+        return None
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    kept = path.with_name(f"{path.stem}.{stamp}{path.suffix}")
+    path.replace(kept)
+    return kept
 
 
 def last_watermark(connection: Connection, source: str) -> datetime | None:
@@ -114,6 +128,9 @@ def run_pipeline(
             yield item
 
     try:
+        kept = keep_old_rejects(rejects_path(source, run_id))
+        if kept is not None:
+            current_app.logger.warning("run %s: an older rejects file with its name is kept as %s", run_id, kept)
         with RejectWriter(rejects_path(source, run_id)) as rejects:
 
             def on_batch(connection: Connection, loaded: list[Order], duplicates: list[Reject]) -> None:

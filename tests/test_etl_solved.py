@@ -1,0 +1,71 @@
+"""The solved etl-pipeline used as a learner uses it: its `flask etl` commands and its benchmark.
+
+Benchmark timings are not asserted (shared machines are noisy): the script
+prints them. What is asserted is what a learner relies on when reading its
+figures: every load runs, and the two loads that validate (the project's own
+transform with plain sqlite3, and the whole pipeline) keep exactly the rows
+without a planted problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from scaffolder.generate import new_project
+
+ROWS = 3000
+
+
+def flask(project, *args):
+    """Run `flask ARGS` in the project as a learner would (its .flaskenv names the app)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_URL"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", *args], cwd=project, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_a_new_database_never_overwrites_the_rejects_of_the_old_one(tmp_path):
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
+    flask(project, "etl", "init-db")
+    flask(project, "etl", "generate", "orders.csv", "--rows", "400", "--out", ".")
+    first = flask(project, "etl", "run", "orders.csv")
+    rejects = project / "orders.run1.rejects.csv"
+    assert "Rejects: orders.run1.rejects.csv" in first.stdout, first.stdout
+    old_text = rejects.read_text(encoding="utf-8")
+
+    flask(project, "etl", "init-db")  # run ids start at 1 again
+    rejects.write_text(old_text + "an edit of the learner's own\n", encoding="utf-8")
+    second = flask(project, "etl", "run", "orders.csv")
+    assert "Run 1 succeeded" in second.stdout, second.stdout
+    kept = list(project.glob("orders.run1.rejects.*.csv"))
+    assert len(kept) == 1, f"the older rejects file should be kept under a new name: {sorted(project.iterdir())}"
+    assert kept[0].read_text(encoding="utf-8") == old_text + "an edit of the learner's own\n"
+    assert rejects.read_text(encoding="utf-8") == old_text, "the new run writes its own rejects file"
+    assert "is kept as" in second.stderr, second.stderr
+
+
+def test_the_benchmark_prints_every_load_and_the_validating_loads_agree(tmp_path):
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
+    done = subprocess.run(
+        [sys.executable, "scripts/benchmark.py", "--rows", str(ROWS), "--repeat", "1"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    planted = int(re.search(r"\(([\d,]+) planted problems\)", done.stdout)[1].replace(",", ""))
+    assert 0 < planted < ROWS
+    loaded = {
+        kind: int(count.replace(",", ""))
+        for kind, count in re.findall(r"^\s*([\w-]+): .* rows/s .* loaded ([\d,]+)$", done.stdout, re.MULTILINE)
+    }
+    assert set(loaded) == {"bare", "same-table", "validated", "pipeline"}, done.stdout
+    assert loaded["validated"] == loaded["pipeline"] == ROWS - planted, done.stdout
+    for kind in ("bare", "same-table", "validated"):
+        assert re.search(rf"pipeline rows/s = \d+\.\d\d x the {kind} baseline's", done.stdout), done.stdout
