@@ -150,18 +150,20 @@ def no_solution_in_the_learner_render(renders: Renders) -> list[str]:
 
 
 def ruff_passes(renders: Renders) -> list[str]:
+    """`ruff check` and `ruff format --check` pass on both renders: learners imitate this code."""
     problems = []
     for name, path in (("learner", renders.learner), ("solved", renders.solved)):
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", "check", "--no-cache", "--quiet", "."],
-            cwd=path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if result.returncode != 0:
-            first = (result.stdout or result.stderr).strip().splitlines()[:3]
-            problems.append(f"ruff finds problems in the {name} render: {' | '.join(first)}")
+        for what, command in (("ruff finds problems", ["check"]), ("ruff format would change", ["format", "--check"])):
+            result = subprocess.run(
+                [sys.executable, "-m", "ruff", *command, "--no-cache", "--quiet", "."],
+                cwd=path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if result.returncode != 0:
+                first = (result.stdout or result.stderr).strip().splitlines()[:3]
+                problems.append(f"{what} in the {name} render: {' | '.join(first)}")
     return problems
 
 
@@ -183,7 +185,7 @@ STEPS: list[tuple[str, Callable[[Renders], list[str]]]] = [
     ("solved through N passes exactly exercises 1..N", solved_through_n_passes_exactly_the_first_n),
     ("no markers or cookiecutter text left in the learner render", no_leftovers_in_the_learner_render),
     ("no reference solution in the learner render", no_solution_in_the_learner_render),
-    ("ruff passes on the learner and solved renders", ruff_passes),
+    ("ruff check and ruff format pass on the learner and solved renders", ruff_passes),
     ("the route probe finds nothing on the solved app", probe_passes),
 ]
 

@@ -50,8 +50,14 @@ def test_dev_check_passes_on_crud_app(cli):
             "    return a + b\n    # STUB\n    # return a + b\n    # END SOLUTION",
             "passes before the learner writes anything",
         ),
+        (
+            "{{cookiecutter.project_slug}}/calc.py",
+            "    return a + b\n",
+            "    return a+b\n",
+            "ruff format would change in the solved render",
+        ),
     ],
-    ids=["missing-end-marker", "test-without-exercise", "stub-that-passes"],
+    ids=["missing-end-marker", "test-without-exercise", "stub-that-passes", "not-formatted"],
 )
 def test_dev_check_fails_on_a_broken_fixture(cli, tmp_path, relative, old, new, message):
     copy = broken(FIXTURE_TEMPLATES / "mini", tmp_path, relative, old, new)

@@ -157,7 +157,6 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-
 def pytest_sessionfinish(session):
     path = session.config.getoption("--planted-report")
     if not path:

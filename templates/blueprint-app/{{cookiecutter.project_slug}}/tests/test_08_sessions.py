@@ -36,7 +36,7 @@ def test_the_blog_pages_show_recently_viewed_posts(client, auth, add_post):
     client.get(f"/blog/{second}")
     text = client.get("/blog/").text
     assert "Recently viewed" in text, "after viewing posts, /blog/ should show a 'Recently viewed' list"
-    recent = text[text.index("Recently viewed"):]
+    recent = text[text.index("Recently viewed") :]
     assert recent.index("Second post") < recent.index("First post"), "the most recently viewed post comes first"
 
 

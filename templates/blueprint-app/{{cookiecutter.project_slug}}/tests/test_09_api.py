@@ -73,9 +73,16 @@ def test_create_and_read_a_post(client, token):
 
 @pytest.mark.parametrize(
     "body",
-    [{"body": "x"}, {"title": "", "body": "x"}, {"title": 5, "body": "x"}, {"title": "x"},
-     {"title": "x" * 201, "body": "x"}, {"title": "x", "body": "x", "tags": "flask"},
-     {"title": "bad \ud800", "body": "x"}, [1, 2]],
+    [
+        {"body": "x"},
+        {"title": "", "body": "x"},
+        {"title": 5, "body": "x"},
+        {"title": "x"},
+        {"title": "x" * 201, "body": "x"},
+        {"title": "x", "body": "x", "tags": "flask"},
+        {"title": "bad \ud800", "body": "x"},
+        [1, 2],
+    ],
     ids=["no-title", "blank", "number", "no-body", "too-long", "tags-not-list", "surrogate", "not-an-object"],
 )
 def test_invalid_posts_answer_a_json_400(client, token, body):

@@ -33,9 +33,7 @@ def graded(tmp_path_factory):
         *("-p", "pytest_timeout", "-p", "planted_faults", f"--planted-report={report}", "--timeout=5"),
     ]
     try:
-        completed = subprocess.run(
-            command, cwd=root, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT
-        )
+        completed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
         return f"your tests did not finish within {RUN_TIMEOUT} seconds (all versions together)"
     if not report.is_file():
@@ -51,9 +49,7 @@ def test_your_tests_pass_against_the_reference_code(graded):
     assert not isinstance(graded, str), graded
     failing = {name: outcome["message"] for name, outcome in graded[REFERENCE].items() if outcome["failed"]}
     details = "; ".join(f"{name}: {message}" for name, message in failing.items())
-    assert not failing, (
-        f"your tests should pass against the reference code, but {len(failing)} fail: {details}"
-    )
+    assert not failing, f"your tests should pass against the reference code, but {len(failing)} fail: {details}"
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))

@@ -13,7 +13,7 @@ from . import commands, errors, lifecycle, logs
 from .validation import BoundedIntConverter
 
 # Shown in every page's title and header.
-SITE_NAME = {{ cookiecutter.project_name | pprint }}
+SITE_NAME = "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\"') }}"
 
 # The Alembic scripts live next to the package, at the root of the project.
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
@@ -56,9 +56,7 @@ def create_app(config=None):
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-            app.instance_path, "{{ cookiecutter.project_slug }}.sqlite"
-        )
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "{{ cookiecutter.project_slug }}.sqlite")
     os.makedirs(app.instance_path, exist_ok=True)
 
     # Extensions are created once in extensions.py and bound to each app here.

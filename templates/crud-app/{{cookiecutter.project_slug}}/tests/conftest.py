@@ -94,7 +94,7 @@ def submit_form(client, page_url, action=None, **values):
         if action is None or target == action:
             return client.post(target, data={**form["fields"], **values})
     where = f" posting to {action}" if action else ""
-    raise AssertionError(f"the page {page_url} should have a <form method=\"post\">{where}")
+    raise AssertionError(f'the page {page_url} should have a <form method="post">{where}')
 
 
 @pytest.fixture

@@ -68,12 +68,9 @@ def test_environment_variables_override_the_defaults(monkeypatch):
 def test_default_database_lives_in_the_instance_folder():
     app = create_app()
     uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
-    assert uri.startswith("sqlite:///"), (
-        "the default SQLALCHEMY_DATABASE_URI should be a SQLite file (sqlite:///...)"
-    )
+    assert uri.startswith("sqlite:///"), "the default SQLALCHEMY_DATABASE_URI should be a SQLite file (sqlite:///...)"
     with app.app_context():
         database = Path(db.engine.url.database)
     assert database.parent == Path(app.instance_path), (
-        "the default SQLite file should be inside the instance folder, "
-        f"{app.instance_path}, not at {database}"
+        f"the default SQLite file should be inside the instance folder, {app.instance_path}, not at {database}"
     )

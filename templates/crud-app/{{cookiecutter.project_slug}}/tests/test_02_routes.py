@@ -46,6 +46,4 @@ def test_short_link_redirects_to_the_task(app, client):
 def test_short_link_needs_an_integer(client):
     assert client.get("/t/3").status_code != 404, "GET /t/3 should exist"
     response = client.get("/t/abc")
-    assert response.status_code == 404, (
-        "GET /t/abc should answer 404: use the int converter, <int:task_id>"
-    )
+    assert response.status_code == 404, "GET /t/abc should answer 404: use the int converter, <int:task_id>"

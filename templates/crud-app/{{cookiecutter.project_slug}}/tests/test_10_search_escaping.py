@@ -34,7 +34,7 @@ def test_sql_injection_finds_nothing(client, some_tasks):
     )
     for title in ("Buy milk", "Walk the dog"):
         assert title not in response.text, (
-            "searching for \"%' OR 1=1 --\" should list no task: pass the text as a bound parameter, "
+            'searching for "%\' OR 1=1 --" should list no task: pass the text as a bound parameter, '
             "never pasted into the SQL"
         )
 

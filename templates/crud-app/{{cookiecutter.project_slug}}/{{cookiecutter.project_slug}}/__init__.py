@@ -12,7 +12,7 @@ from . import api, commands, errors, main, security, tasks
 from .extensions import csrf, db
 from .routing import DatabaseIdConverter
 
-SITE_NAME = {{ cookiecutter.project_name | pprint }}
+SITE_NAME = "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\"') }}"
 
 
 def create_app(test_config=None):
@@ -27,8 +27,7 @@ def create_app(test_config=None):
         # A development default only: a real deployment sets its own key in
         # instance/config.py or in the FLASK_SECRET_KEY environment variable.
         SECRET_KEY="dev",
-        SQLALCHEMY_DATABASE_URI="sqlite:///"
-        + os.path.join(app.instance_path, "{{ cookiecutter.project_slug }}.sqlite"),
+        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "{{ cookiecutter.project_slug }}.sqlite"),
     )
 
     if test_config is None:

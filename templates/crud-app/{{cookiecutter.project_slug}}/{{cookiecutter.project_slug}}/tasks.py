@@ -128,11 +128,11 @@ def search():
     if searchable(q):
         # A bound parameter keeps the text out of the SQL, and autoescape
         # makes % and _ in the text match themselves, not "anything".
-        tasks = db.session.execute(
-            db.select(Task)
-            .where(Task.title.icontains(q, autoescape=True))
-            .order_by(Task.id)
-        ).scalars().all()
+        tasks = (
+            db.session.execute(db.select(Task).where(Task.title.icontains(q, autoescape=True)).order_by(Task.id))
+            .scalars()
+            .all()
+        )
     return render_template("tasks/search.html", q=q, tasks=tasks)
     # STUB
     # q = request.args.get("q", "").strip()

@@ -95,8 +95,15 @@ def validated(source: Path, database: Path) -> dict:
     with quarantine.RejectWriter(database.with_suffix(".rejects.csv")) as rejects:
         orders = quarantine.clean(extract(source), skus, rejects)
         rows = (
-            (order.order_id, order.ordered_at.isoformat(), order.customer, order.sku, order.quantity,
-             str(order.unit_price), order.status)
+            (
+                order.order_id,
+                order.ordered_at.isoformat(),
+                order.customer,
+                order.sku,
+                order.quantity,
+                str(order.unit_price),
+                order.status,
+            )
             for order in orders
         )
         with connection:

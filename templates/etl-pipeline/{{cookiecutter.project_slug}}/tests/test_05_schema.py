@@ -26,7 +26,15 @@ def foreign_keys(app, table):
 
 def test_the_orders_table(app):
     expected = {
-        "order_id", "ordered_at", "customer", "sku", "quantity", "unit_price_cents", "status", "run_id", "source_line"
+        "order_id",
+        "ordered_at",
+        "customer",
+        "sku",
+        "quantity",
+        "unit_price_cents",
+        "status",
+        "run_id",
+        "source_line",
     }
     missing = expected - columns(app, "orders")
     assert not missing, f"the orders table is missing the columns {sorted(missing)}"

@@ -31,7 +31,10 @@ def test_a_first_run_loads_the_valid_records_and_rejects_the_planted_ones(seeded
     planted = expected_rejects(300, suffix)
     assert result["status"] == "succeeded", f"the run should succeed, not end {result['status']!r}: {result['error']}"
     assert (result["read"], result["loaded"], result["rejected"], result["skipped"]) == (
-        300, expected_valid(300, suffix), len(planted), 0
+        300,
+        expected_valid(300, suffix),
+        len(planted),
+        0,
     ), "a first run of 300 records should read 300, load the valid ones, reject the planted ones, skip none"
     assert result["started_at"] is not None and result["finished_at"] is not None, "the run should record its times"
     newest = max(datetime.fromisoformat(s.values["ordered_at"]) for s in sample_lines(300, suffix) if s.reason is None)

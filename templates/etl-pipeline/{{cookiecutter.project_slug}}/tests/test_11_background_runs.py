@@ -62,9 +62,9 @@ def test_the_run_proceeds_in_a_worker_thread(api, sample, monkeypatch):
     )
     done = api.get("/api/runs/1").get_json()
     assert done["status"] == "succeeded", f"once the worker has ended, the run should be 'succeeded': {done['status']}"
-    assert (done["read"], done["loaded"], done["rejected"]) == (
-        120, expected_valid(120), len(expected_rejects(120))
-    ), "GET /api/runs/1 should show the counts of the finished run"
+    assert (done["read"], done["loaded"], done["rejected"]) == (120, expected_valid(120), len(expected_rejects(120))), (
+        "GET /api/runs/1 should show the counts of the finished run"
+    )
     assert done["finished_at"].endswith("+00:00"), "times should be sent with their zone"
 
 

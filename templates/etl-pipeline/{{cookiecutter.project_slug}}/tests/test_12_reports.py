@@ -88,7 +88,12 @@ def test_top_products(api):
         ("SKU-005", "3.75"),
     ], "products should come by revenue, highest first, ties by sku, cancelled orders left out"
     assert body["items"][0] == {
-        "sku": "SKU-001", "name": "Garden item 1", "category": "garden", "orders": 2, "items": 3, "revenue": "30.00"
+        "sku": "SKU-001",
+        "name": "Garden item 1",
+        "category": "garden",
+        "orders": 2,
+        "items": 3,
+        "revenue": "30.00",
     }, "each product should show sku, name, category, orders, items and revenue"
     assert body["total"] == 4, "total should count the products in the report"
 

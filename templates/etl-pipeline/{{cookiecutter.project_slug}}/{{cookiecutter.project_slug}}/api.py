@@ -239,9 +239,7 @@ def top_products():
         ).join(Order, Order.sku == Product.sku)
     ).group_by(Product.sku, Product.name, Product.category)
     total = db.session.execute(db.select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(revenue.desc(), Product.sku).limit(per_page).offset((page - 1) * per_page)
-    )
+    rows = db.session.execute(query.order_by(revenue.desc(), Product.sku).limit(per_page).offset((page - 1) * per_page))
     items = [
         {
             "sku": row.sku,

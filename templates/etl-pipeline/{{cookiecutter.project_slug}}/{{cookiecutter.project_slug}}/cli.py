@@ -63,6 +63,7 @@ def generate_command(name: str, rows: int, seed: int, out_dir: Path | None, expe
 @click.option("--batch-size", type=click.IntRange(1, 20_000), default=BATCH_SIZE, show_default=True)
 def run_command(source: Path, full: bool, batch_size: int) -> None:
     """Load SOURCE (a .csv or .jsonl file of orders) into the database."""
+
     # BEGIN SOLUTION cli-run
     def show_progress(counts: dict) -> None:
         click.echo(f"... {counts['read']:,} read, {counts['loaded']:,} loaded", err=True)

@@ -28,9 +28,7 @@ def thread_name(run_id: int) -> str:
 def start_worker(app: Flask, run_id: int, source: Path, full: bool = False) -> threading.Thread:
     """Start a thread that runs the pipeline for the queued run `run_id`; return the started thread."""
     # BEGIN SOLUTION background-runs
-    thread = threading.Thread(
-        target=work, args=(app, run_id, source, full), name=thread_name(run_id), daemon=True
-    )
+    thread = threading.Thread(target=work, args=(app, run_id, source, full), name=thread_name(run_id), daemon=True)
     thread.start()
     return thread
     # END SOLUTION

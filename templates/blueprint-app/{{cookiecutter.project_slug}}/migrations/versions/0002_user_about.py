@@ -5,6 +5,7 @@ Revises: 0001
 Create Date: 2026-01-12 10:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

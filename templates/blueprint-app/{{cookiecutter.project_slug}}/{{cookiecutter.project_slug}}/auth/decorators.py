@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 def admin_required(view):
     """Let only administrators through: anonymous visitors log in first, other users get 403."""
+
     # BEGIN SOLUTION authorization
     @wraps(view)
     @login_required

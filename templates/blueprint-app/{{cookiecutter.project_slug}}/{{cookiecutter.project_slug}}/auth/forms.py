@@ -60,9 +60,7 @@ class RegistrationForm(FlaskForm):
 
     # WTForms calls validate_<field name>() after that field's own validators.
     def validate_username(self, field) -> None:
-        taken = db.session.execute(
-            db.select(User.id).where(db.func.lower(User.username) == field.data.lower())
-        ).first()
+        taken = db.session.execute(db.select(User.id).where(db.func.lower(User.username) == field.data.lower())).first()
         if taken:
             raise ValidationError("This username is taken.")
 

@@ -23,6 +23,4 @@ class PostForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(message="Write something."), Length(max=BODY_MAX_LENGTH), no_bad_characters],
     )
-    tags = StringField(
-        "Tags (comma-separated)", filters=[strip], validators=[Optional(), Length(max=200), tags_field]
-    )
+    tags = StringField("Tags (comma-separated)", filters=[strip], validators=[Optional(), Length(max=200), tags_field])
