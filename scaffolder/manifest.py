@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -113,6 +114,14 @@ def parse_manifest(data: dict[str, Any], origin: str) -> Manifest:
     version = data.get("format")
     if version != FORMAT_VERSION:
         raise check.fail("format", f"expected format = {FORMAT_VERSION}, found {version!r}")
+    control = _control_character(data, "top level")
+    if control is not None:
+        field, char = control
+        raise check.fail(
+            field,
+            f"holds the control character {char!r}: in a TOML basic string, write a backslash escape that "
+            "should show as text with its backslash doubled",
+        )
     template = check.get(data, "template", dict, "top level")
     where = "[template]"
     level = check.get(template, "level", int, where)
@@ -141,6 +150,28 @@ def parse_manifest(data: dict[str, Any], origin: str) -> Manifest:
         exercises=tuple(exercises),
         introduction=_optional_text(template, "introduction", "[template]", check),
     )
+
+
+def _control_character(value: Any, where: str) -> tuple[str, str] | None:
+    """The first string in `value` that holds a control character other than a line break, and that character.
+
+    In a TOML basic string the escape written to show a line end becomes a real
+    carriage return, which splits a line of the learner's EXERCISES.md.
+    """
+    if isinstance(value, str):
+        found = next((char for char in value if char != "\n" and unicodedata.category(char) == "Cc"), None)
+        return None if found is None else (where, found)
+    if isinstance(value, dict):
+        items = [(f"{where}.{key}" if where != "top level" else key, item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{where}[{number}]", item) for number, item in enumerate(value, start=1)]
+    else:
+        return None
+    for place, item in items:
+        found = _control_character(item, place)
+        if found is not None:
+            return found
+    return None
 
 
 def _optional_text(table: dict[str, Any], key: str, where: str, check: _Checker) -> str:

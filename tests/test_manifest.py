@@ -64,6 +64,10 @@ def broken(data, change):
         (lambda d: d["exercises"][0].update(docs=["https://x"]), "each entry of 'docs' must be a table"),
         (lambda d: d["exercises"][0].update(docs=[{"title": "T", "url": "http://x"}]), "must be an https:// address"),
         (lambda d: d["template"].update(introduction=3), "[template]: field 'introduction' must be a str"),
+        (
+            lambda d: d["exercises"][0].update(instructions='Strip it with `.rstrip("\r\n")`.'),
+            "exercises[1].instructions: holds the control character '\\r'",
+        ),
     ],
 )
 def test_invalid_manifest_names_template_field_and_problem(data, change, message):

@@ -81,6 +81,8 @@ def test_json_numbers_are_accepted():
         ({"ordered_at": "2024-02-30T10:00:00+00:00"}, records.BAD_DATE),
         ({"ordered_at": "2024-01-01T10:00:00"}, records.BAD_DATE),
         ({"ordered_at": "yesterday"}, records.BAD_DATE),
+        ({"ordered_at": "0001-01-01T00:00:00+01:00"}, records.BAD_DATE),
+        ({"ordered_at": "9999-12-31T23:59:59-01:00"}, records.BAD_DATE),
         ({"customer": "ann.example.com"}, records.BAD_CUSTOMER),
         ({"customer": "ann@ex@ample.com"}, records.BAD_CUSTOMER),
         ({"customer": "ann smith@example.com"}, records.BAD_CUSTOMER),
@@ -112,6 +114,7 @@ def test_json_numbers_are_accepted():
         ({"unit_price": "10.125"}, records.TOO_PRECISE_PRICE),
         ({"status": "lost"}, records.UNKNOWN_STATUS),
     ],
+    ids=lambda value: ",".join(f"{name}={text!r}" for name, text in value.items()) if isinstance(value, dict) else None,
 )
 def test_each_problem_has_its_exact_reason(changes, reason):
     result = parse(**changes)

@@ -68,7 +68,10 @@ def parse_order(raw: Raw, known_skus: Container[str]) -> Order | Reject:
         return reject(records.BAD_DATE)
     if ordered_at.tzinfo is None:  # a time without a zone is ambiguous
         return reject(records.BAD_DATE)
-    ordered_at = ordered_at.astimezone(timezone.utc)
+    try:
+        ordered_at = ordered_at.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        return reject(records.BAD_DATE)
 
     customer = customer.lower()
     if (
