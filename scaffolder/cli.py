@@ -276,11 +276,11 @@ def hint(exercise, path) -> None:
     shown = next_hint(project, chosen)
     click.echo(f"Hint {shown.number} of {shown.total} for exercise {chosen.number} ({chosen.slug}): {chosen.title}\n")
     click.echo(shown.text)
-    if shown.repeated:
+    if shown.number == shown.total:
         click.echo(
             "\n(That was the last hint. The acceptance criteria in EXERCISES.md say exactly what the tests check.)"
         )
-    elif shown.number < shown.total:
+    else:
         click.echo(f"\n(Run `scaffolder hint {chosen.number}` again for a more specific hint.)")
     if shown.not_saved:
         click.echo(f"Warning: {shown.not_saved} The next call shows this hint again.", err=True)

@@ -191,7 +191,9 @@ def test_hints_are_revealed_one_at_a_time_and_remembered(cli, project):
     assert "Use the name inside the string." not in first.stdout
     second = cli("hint", "2", project)
     assert "Hint 2 of 3" in second.stdout and "Use the name inside the string." in second.stdout
-    cli("hint", "2", project)
+    assert "again for a more specific hint" in second.stdout and "last hint" not in second.stdout
+    third = cli("hint", "2", project)
+    assert "Hint 3 of 3" in third.stdout and "That was the last hint" in third.stdout, "said the first time it shows"
     last = cli("hint", "2", project)
     assert "Hint 3 of 3" in last.stdout and "That was the last hint" in last.stdout
     state = json.loads((project / ".scaffolder" / "state.json").read_text())
