@@ -15,7 +15,6 @@ class Hint:
     number: int
     total: int
     text: str
-    repeated: bool
     not_saved: str | None = None  # why the count could not be saved (the hint is shown anyway)
 
 
@@ -34,4 +33,4 @@ def next_hint(project: Project, exercise: Exercise) -> Hint:
                 save_state(project, state)
             except StateError as err:
                 not_saved = str(err)
-    return Hint(exercise, number, total, exercise.hints[number - 1], repeated, not_saved)
+    return Hint(exercise, number, total, exercise.hints[number - 1], not_saved)
