@@ -128,10 +128,11 @@ def run_pipeline(
             yield item
 
     try:
-        kept = keep_old_rejects(rejects_path(source, run_id))
+        rejects_file = rejects_path(source, run_id)
+        kept = keep_old_rejects(rejects_file)
         if kept is not None:
             current_app.logger.warning("run %s: an older rejects file with its name is kept as %s", run_id, kept)
-        with RejectWriter(rejects_path(source, run_id)) as rejects:
+        with RejectWriter(rejects_file) as rejects:
 
             def on_batch(connection: Connection, loaded: list[Order], duplicates: list[Reject]) -> None:
                 nonlocal newest
