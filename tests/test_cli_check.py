@@ -10,16 +10,7 @@ from scaffolder.check import run_check
 from scaffolder.exceptions import TestRunError
 from scaffolder.project import find_project
 
-from .conftest import tree
-
-ADD_STUB = '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")'
-
-
-@pytest.fixture
-def project(cli, fixture_templates, tmp_path):
-    result = cli("new", "mini", "--no-input", "--no-git", "-o", tmp_path)
-    assert result.exit_code == 0, result.output
-    return tmp_path / "mini_calc"
+from .conftest import ADD_STUB, tree
 
 
 def edit(project, old, new):

@@ -14,16 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURE_TEMPLATES, listing, tree
-
-ADD_STUB = '    raise NotImplementedError("Exercise 1 (add) is not done yet: see EXERCISES.md")'
-
-
-@pytest.fixture
-def project(cli, fixture_templates, tmp_path):
-    result = cli("new", "mini", "--no-input", "--no-git", "-o", tmp_path)
-    assert result.exit_code == 0, result.output
-    return tmp_path / "mini_calc"
+from .conftest import ADD_STUB, FIXTURE_TEMPLATES, listing, tree
 
 
 @pytest.fixture
