@@ -15,22 +15,7 @@ from pathlib import Path
 import click
 
 from scaffolder import __version__
-from scaffolder.exceptions import (
-    InvalidContextError,
-    NotAProjectError,
-    ScaffolderError,
-    TargetExistsError,
-    UnknownExerciseError,
-    UnknownTemplateError,
-)
-
-INPUT_ERRORS = (InvalidContextError, NotAProjectError, TargetExistsError, UnknownExerciseError, UnknownTemplateError)
-
-
-class InputError(click.ClickException):
-    """Bad input from the user: one line on stderr, exit code 2."""
-
-    exit_code = 2
+from scaffolder.exceptions import InputError, ScaffolderError
 
 
 def exit_cleanly_on_signals() -> None:
@@ -49,16 +34,16 @@ def exit_cleanly_on_signals() -> None:
 
 
 def reports_errors(command):
-    """Turn scaffolder's own errors into click errors (no traceback, one line)."""
+    """Turn scaffolder's own errors into click errors: one line, no traceback, the error's own exit code."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except INPUT_ERRORS as err:
-            raise InputError(str(err)) from err
         except ScaffolderError as err:
-            raise click.ClickException(str(err)) from err
+            failure = click.ClickException(str(err))
+            failure.exit_code = err.exit_code
+            raise failure from err
 
     return wrapper
 
@@ -161,7 +146,7 @@ def _record_new_project(made) -> None:
     from scaffolder.journey import record_project, unfinished_below
 
     below = unfinished_below(made.manifest.level)
-    record_project(made.path, made.manifest)
+    record_project(made.path, made.manifest, given=[e.slug for e in made.manifest.exercises[: made.solved_through]])
     if below is not None:
         click.echo(
             f"Notice: level {below} is not finished yet on this machine; level {made.manifest.level} builds on it. "
@@ -383,6 +368,7 @@ def reset(exercise, path, yes) -> None:
 
     Only that exercise's regions change; other exercises' code is untouched.
     """
+    from scaffolder.journey import record_given
     from scaffolder.project import find_project
     from scaffolder.restore import apply_changes, exercise_changes
 
@@ -395,6 +381,7 @@ def reset(exercise, path, yes) -> None:
     files = ", ".join(c.relative for c in changes)
     _confirm_or_refuse(f"Reset exercise {chosen.number} ({chosen.slug}) in {files}?", yes)
     saved = apply_changes(project, changes)
+    record_given(project.root, project.manifest, chosen.slug, given=False)
     click.echo(f"Your files are backed up in {_shown_path(saved)}.")
     click.echo(f"Exercise {chosen.number} ({chosen.slug}) is back to its stubs in {files}.")
 
@@ -413,6 +400,7 @@ def solution(exercise, path, apply_it, yes) -> None:
     Seeing it before the exercise passes spoils the practice, so that asks first.
     """
     from scaffolder.check import PASSED, run_check
+    from scaffolder.journey import record_given
     from scaffolder.project import find_project
     from scaffolder.restore import apply_changes, exercise_changes
 
@@ -438,6 +426,7 @@ def solution(exercise, path, apply_it, yes) -> None:
     if passes:
         _confirm_or_refuse(f"Replace your passing code for exercise {chosen.number} with the reference?", yes)
     saved = apply_changes(project, changes)
+    record_given(project.root, project.manifest, chosen.slug, given=True)
     click.echo(f"\nYour files are backed up in {_shown_path(saved)}.")
     click.echo(f"The reference solution for exercise {chosen.number} ({chosen.slug}) is in place.")
 

@@ -151,17 +151,22 @@ def print_journey(journey) -> None:
         click.echo("Your practice projects, easiest level first:\n")
     for record, present in journey.projects:
         total = len(record.exercises)
-        done = len(record.passed)
-        click.echo(f"  Level {record.level}  {record.template}: {record.title}")
+        given = len(record.given)
+        kind = "  (the reference solution, not your progress)" if record.reference else ""
+        click.echo(f"  Level {record.level}  {record.template}: {record.title}{kind}")
         click.echo(f"    {record.path}" + ("" if present else "  " + style("(moved or deleted)", "yellow")))
-        bar = progress_bar(done, total)
+        if record.reference:
+            click.echo()
+            continue
+        bar = progress_bar(len(record.solved_by_learner), total - given)
         coming = record.next_exercise
         if coming is None:
             where = style(f"finished {record.finished}", "green")
         else:
             number, slug = coming
             where = f"next: exercise {number} ({slug})"
-        click.echo(f"    {bar}  {where}")
+        extra = f"  ({given} given solved by scaffolder)" if given else ""
+        click.echo(f"    {bar} solved by you{extra}  {where}")
         click.echo()
     if journey.recommendation:
         click.echo(journey.recommendation)

@@ -1,16 +1,44 @@
-"""Every failure scaffolder reports to a user.
+"""Every failure scaffolder reports to a user, each with the exit code it ends the command with.
 
 Only the CLI turns these into click errors; the core raises them with a message
-that reads as one complete sentence.
+that reads as one complete sentence. As in click (`ClickException.exit_code`), the
+class says the exit code: 2 for bad input from the user, 1 for everything else.
 """
+
+BAD_INPUT = 2
+FAILURE = 1
 
 
 class ScaffolderError(Exception):
     """Base class of scaffolder's own errors."""
 
+    exit_code = FAILURE
 
-class UnknownTemplateError(ScaffolderError):
+
+class InputError(ScaffolderError):
+    """Base class of errors in what the user typed: a name, a path, an answer."""
+
+    exit_code = BAD_INPUT
+
+
+class UnknownTemplateError(InputError):
     """Raised when `new` is given a template name that does not exist."""
+
+
+class InvalidContextError(InputError):
+    """Raised when a template variable (key=value or prompt answer) is unusable."""
+
+
+class TargetExistsError(InputError):
+    """Raised when the directory a project would be generated into already exists."""
+
+
+class NotAProjectError(InputError):
+    """Raised when a command needs a practice project and the path is not one."""
+
+
+class UnknownExerciseError(InputError):
+    """Raised when an exercise number or slug does not exist in the project."""
 
 
 class TemplateError(ScaffolderError):
@@ -25,28 +53,24 @@ class MarkerError(TemplateError):
     """Raised when exercise region markers are nested, unclosed or malformed."""
 
 
-class InvalidContextError(ScaffolderError):
-    """Raised when a template variable (key=value or prompt answer) is unusable."""
-
-
-class TargetExistsError(ScaffolderError):
-    """Raised when the directory a project would be generated into already exists."""
-
-
 class RenderError(ScaffolderError):
     """Raised when cookiecutter fails to render a template."""
 
 
-class NotAProjectError(ScaffolderError):
-    """Raised when a command needs a practice project and the path is not one."""
-
-
-class UnknownExerciseError(ScaffolderError):
-    """Raised when an exercise number or slug does not exist in the project."""
+class WriteError(ScaffolderError):
+    """Raised when the file system refuses a write: a full disk, a read-only folder, no permission."""
 
 
 class StateError(ScaffolderError):
-    """Raised when a project's .scaffolder/state.json is damaged or of an unknown version."""
+    """Raised when a record scaffolder keeps (state.json, journey.json) is damaged or of an unknown version."""
+
+
+class RestoreError(ScaffolderError):
+    """Raised when an exercise's code cannot be found in the learner's files, or the reference cannot be made."""
+
+
+class WatchError(ScaffolderError):
+    """Raised when the project's files cannot be watched for changes."""
 
 
 class TestRunError(ScaffolderError):

@@ -25,6 +25,7 @@ from scaffolder.exceptions import (
     RenderError,
     TargetExistsError,
     UnknownExerciseError,
+    WriteError,
 )
 from scaffolder.exercises import prepare_project
 from scaffolder.gitrepo import init_repo
@@ -111,7 +112,9 @@ def new_project(
             shutil.rmtree(staging, ignore_errors=True)
         if isinstance(err, OSError):
             reason = err.strerror or str(err)
-            raise InvalidContextError(f"Cannot create the project in {output_dir}: {reason}.") from err
+            # A path through a file is the user's bad input; a full disk or a read-only folder is not.
+            kind = InvalidContextError if isinstance(err, NotADirectoryError) else WriteError
+            raise kind(f"Cannot create the project in {output_dir}: {reason}.") from err
         raise
     shutil.rmtree(staging, ignore_errors=True)
     return NewProject(target, template, manifest, through, git_problem)

@@ -5,22 +5,25 @@ where that is on Linux, macOS and Windows), or in $SCAFFOLDER_DATA_DIR. `new`
 records a project, `check` and `watch` record which exercises pass, `status`
 and `questions` read it. The file is small, versioned, validated on load and
 written atomically under a lock; a damaged file is reported, never crashed on.
+
+Exercises the tool solved (`new --solved`, `--solved-through N`, `solution --apply`)
+are recorded as given: a reference render is not the learner's progress.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from scaffolder.exceptions import StateError
+from scaffolder.storage import locked, read_versioned, write_json
 
 DATA_DIR_ENV = "SCAFFOLDER_DATA_DIR"
 JOURNEY_FILE = "journey.json"
-JOURNEY_VERSION = 1
+JOURNEY_VERSION = 2  # 2 added `given`; a version 1 record reads as nothing given
+READABLE_VERSIONS = (1, 2)
 
 
 @dataclass
@@ -34,7 +37,17 @@ class ProjectRecord:
     exercises: list[str]  # slugs, in order
     passed: list[str] = field(default_factory=list)
     created: str = ""
-    finished: str | None = None  # the date every exercise first passed
+    finished: str | None = None  # the date every exercise first passed, some of them solved by the learner
+    given: list[str] = field(default_factory=list)  # slugs the tool solved: not the learner's progress
+
+    @property
+    def solved_by_learner(self) -> list[str]:
+        return [slug for slug in self.passed if slug not in self.given]
+
+    @property
+    def reference(self) -> bool:
+        """A render of the reference solution: every exercise given, none to do."""
+        return bool(self.exercises) and set(self.exercises) <= set(self.given)
 
     @property
     def next_exercise(self) -> tuple[int, str] | None:
@@ -61,34 +74,22 @@ def journey_path() -> Path:
 def load_journey() -> dict[str, ProjectRecord]:
     """Every recorded project by absolute path; empty when nothing is recorded yet."""
     path = journey_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    remedy = "delete it to start the record over"
+    data = read_versioned(path, READABLE_VERSIONS, remedy)
+    if data is None:
         return {}
-    except (OSError, ValueError) as err:
-        raise StateError(f"{path} is damaged ({err}); delete it to start the record over.") from err
     try:
-        if data["version"] != JOURNEY_VERSION:
-            raise ValueError("unknown version")
         records = {}
         for raw in data["projects"]:
             record = ProjectRecord(**raw)
             if not (isinstance(record.path, str) and isinstance(record.exercises, list)):
                 raise ValueError("bad record")
+            if not (isinstance(record.given, list) and isinstance(record.passed, list)):
+                raise ValueError("bad record")
             records[record.path] = record
         return records
     except (KeyError, TypeError, ValueError) as err:
-        raise StateError(f"{path} is not a record this scaffolder understands; delete it to start over.") from err
-
-
-def _save(records: dict[str, ProjectRecord]) -> None:
-    path = journey_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=JOURNEY_FILE, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"version": JOURNEY_VERSION, "projects": [asdict(r) for r in records.values()]}, handle, indent=1)
-        handle.write("\n")
-    os.replace(temporary, path)
+        raise StateError(f"{path} is not a record this scaffolder understands; {remedy}.") from err
 
 
 def _update(change) -> None:
@@ -97,16 +98,16 @@ def _update(change) -> None:
     Recording progress must never stop `new` or `check` from working, so damage
     or a read-only data directory only means this run is not recorded.
     """
-    from filelock import FileLock, Timeout
-
-    try:
-        journey_path().parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(journey_path()) + ".lock", timeout=10):
+    path = journey_path()
+    with locked(Path(f"{path}.lock")) as held:
+        if not held:
+            return
+        try:
             records = load_journey()
             change(records)
-            _save(records)
-    except (OSError, StateError, Timeout):
-        pass
+            write_json(path, {"version": JOURNEY_VERSION, "projects": [asdict(r) for r in records.values()]})
+        except (OSError, StateError):
+            pass
 
 
 def _today() -> str:
@@ -124,16 +125,36 @@ def _new_record(key: str, manifest, created: str) -> ProjectRecord:
     )
 
 
-def record_project(root: Path, manifest, passed: list[str] | None = None) -> None:
-    """Remember a project `new` made (a solved render starts with its exercises passed)."""
+def record_project(root: Path, manifest, given: list[str] | None = None) -> None:
+    """Remember a project `new` made; `given` are the exercises it rendered solved."""
     key = str(Path(root).resolve())
 
     def change(records: dict[str, ProjectRecord]) -> None:
         record = _new_record(key, manifest, _today())
+        record.given = list(given or [])
         records[key] = record
-        _mark(record, passed or [], [])
 
     _update(change)
+
+
+def record_given(root: Path, manifest, slug: str, given: bool) -> None:
+    """`solution --apply` gave the learner an exercise's answer (given=True); `reset` took it back (False)."""
+    key = str(Path(root).resolve())
+
+    def change(records: dict[str, ProjectRecord]) -> None:
+        record = _record_for(records, key, manifest)
+        record.given = [s for s in record.exercises if (s == slug and given) or (s != slug and s in record.given)]
+
+    _update(change)
+
+
+def _record_for(records: dict[str, ProjectRecord], key: str, manifest) -> ProjectRecord:
+    """The project's record, made anew when missing or when its exercises changed."""
+    record = records.get(key)
+    if record is None or record.exercises != [e.slug for e in manifest.exercises]:
+        record = _new_record(key, manifest, record.created if record else _today())
+        records[key] = record
+    return record
 
 
 def record_results(root: Path, manifest, passed: list[str], failed: list[str]) -> None:
@@ -141,11 +162,7 @@ def record_results(root: Path, manifest, passed: list[str], failed: list[str]) -
     key = str(Path(root).resolve())
 
     def change(records: dict[str, ProjectRecord]) -> None:
-        record = records.get(key)
-        if record is None or record.exercises != [e.slug for e in manifest.exercises]:
-            record = _new_record(key, manifest, record.created if record else _today())
-            records[key] = record
-        _mark(record, passed, failed)
+        _mark(_record_for(records, key, manifest), passed, failed)
 
     _update(change)
 
@@ -153,7 +170,7 @@ def record_results(root: Path, manifest, passed: list[str], failed: list[str]) -
 def _mark(record: ProjectRecord, passed: list[str], failed: list[str]) -> None:
     now_passing = (set(record.passed) | set(passed)) - set(failed)
     record.passed = [slug for slug in record.exercises if slug in now_passing]
-    if record.next_exercise is None and record.finished is None:
+    if record.next_exercise is None and record.finished is None and not record.reference:
         record.finished = _today()
 
 
@@ -178,19 +195,22 @@ def journey(templates: list[tuple[str, int, str]]) -> Journey:
 
 
 def finished_levels(records) -> set[int]:
-    return {r.level for r in records if r.finished}
+    """Levels with a project whose every exercise passes, not all of them given by the tool."""
+    return {r.level for r in records if r.finished and not r.reference}
 
 
 def _recommend(records: list[ProjectRecord], templates: list[tuple[str, int, str]]) -> str | None:
-    if not records:
-        first = min(templates, key=lambda t: t[1], default=None)
-        return f"Start with level {first[1]}: scaffolder new {first[0]}" if first else None
+    ordered = sorted(templates, key=lambda t: t[1])
     done = finished_levels(records)
-    started = {r.level for r in records}
-    for name, level, title in sorted(templates, key=lambda t: t[1]):
-        if level not in started and (level - 1 in done or level == 1):
+    started = {r.level for r in records if not r.reference}
+    for name, level, title in ordered:
+        if level in started or level in done:
+            continue
+        if level == ordered[0][1]:
+            return f"Start with level {level}, {title}: scaffolder new {name}"
+        if level - 1 in done:
             return f"Level {level - 1} is done: start level {level}, {title}: scaffolder new {name}"
-    if done and max(done) >= max((t[1] for t in templates), default=0):
+    if ordered and all(level in done for _, level, _ in ordered):
         return "Every level is done. Practise the answers with `scaffolder questions`."
     return None
 
@@ -207,12 +227,12 @@ def unfinished_below(level: int) -> int | None:
 
 
 def passed_exercises() -> dict[str, set[str]]:
-    """Template name -> slugs passed in any project of it."""
+    """Template name -> slugs the learner solved (passed and not given) in any project of it."""
     try:
         records = load_journey().values()
     except StateError:
         return {}
     done: dict[str, set[str]] = {}
     for record in records:
-        done.setdefault(record.template, set()).update(record.passed)
+        done.setdefault(record.template, set()).update(record.solved_by_learner)
     return done

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from scaffolder.exceptions import ManifestError, NotAProjectError, StateError
 from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
+from scaffolder.storage import locked, read_versioned, write_json
 
 STATE_DIR = ".scaffolder"
 STATE_FILE = "state.json"
@@ -69,35 +67,23 @@ class State:
 
 
 def load_state(project: Project) -> State:
-    path = project.state_path
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = read_versioned(project.state_path, STATE_VERSION, "delete it to start the hints over")
+    if data is None:
         return State()
-    except (OSError, ValueError) as err:
-        raise StateError(f"{path} is damaged ({err}); delete it to start the hints over.") from err
-    if not isinstance(data, dict):
-        raise StateError(f"{path} is not a state file this scaffolder understands; delete it to start the hints over.")
     hints = data.get("hints_shown")
-    if (
-        data.get("version") != STATE_VERSION
-        or not isinstance(hints, dict)
-        or not all(isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in hints.items())
+    if not isinstance(hints, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in hints.items()
     ):
-        raise StateError(f"{path} is not a state file this scaffolder understands; delete it to start the hints over.")
+        raise StateError(
+            f"{project.state_path} is not a record this scaffolder understands; delete it to start the hints over."
+        )
     return State(hints_shown=dict(hints))
 
 
 def save_state(project: Project, state: State) -> None:
-    """Write the state atomically: a temporary file, then a rename."""
     path = project.state_path
     try:
-        path.parent.mkdir(exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=STATE_FILE, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"version": STATE_VERSION, "hints_shown": state.hints_shown}, handle, indent=2)
-            handle.write("\n")
-        os.replace(temporary, path)
+        write_json(path, {"version": STATE_VERSION, "hints_shown": state.hints_shown}, indent=2)
     except OSError as err:
         raise StateError(f"Cannot save {path}: {err.strerror or err}.") from err
 
@@ -106,20 +92,8 @@ def save_state(project: Project, state: State) -> None:
 def state_lock(project: Project) -> Iterator[None]:
     """Hold the project's state for one read-change-write, so that concurrent commands lose no update.
 
-    filelock is a small, well-kept cross-platform lock; without the lock, two
-    `hint` calls at once could both read "1 shown" and both write "2".
+    Without the lock, two `hint` calls at once could both read "1 shown" and both
+    write "2". A lock that cannot be taken (a read-only project) means going on unlocked.
     """
-    from filelock import FileLock, Timeout
-
-    lock_path = project.root / STATE_DIR / "state.lock"
-    try:
-        lock_path.parent.mkdir(exist_ok=True)
-        lock = FileLock(str(lock_path), timeout=10)
-        lock.acquire()
-    except (OSError, Timeout):
-        yield  # a read-only project, or a lock that is never freed: go on unlocked
-        return
-    try:
+    with locked(project.root / STATE_DIR / "state.lock"):
         yield
-    finally:
-        lock.release()

@@ -20,16 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder import markers
-from scaffolder.exceptions import ScaffolderError
+from scaffolder.exceptions import RestoreError
 from scaffolder.exercises import SKIPPED_DIRS
 from scaffolder.manifest import Exercise
 from scaffolder.project import STATE_DIR, Project
 
 BACKUPS_DIR = Path(STATE_DIR) / "backups"
-
-
-class RestoreError(ScaffolderError):
-    """Raised when an exercise's code cannot be found in the learner's files, or the reference cannot be made."""
 
 
 @dataclass(frozen=True)

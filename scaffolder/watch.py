@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.check import PASSED, CheckResult, run_check
-from scaffolder.exceptions import ScaffolderError
+from scaffolder.exceptions import WatchError
 from scaffolder.project import Project
 
 DEBOUNCE_MS = 400  # longest wait to group a burst of writes
@@ -34,10 +34,6 @@ STEP_MS = 50  # quiet time that ends a burst
 IGNORED_DIRS = {".scaffolder", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "instance", ".venv", "venv"}
 IGNORED_SUFFIXES = (".pyc", ".db", ".sqlite", ".sqlite3", ".swp", ".swx", "~", ".tmp")
 SERVER_START_TIMEOUT = 30
-
-
-class WatchError(ScaffolderError):
-    """Raised when the project's files cannot be watched for changes."""
 
 
 class ForkServer:

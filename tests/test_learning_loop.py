@@ -170,20 +170,57 @@ def test_reset_and_solution_find_every_exercise_of_every_template(cli, tmp_path,
 # status and the journey
 
 
+def solve_add(project):
+    calc(project).write_text(calc(project).read_text().replace(ADD_STUB, "    return a + b"))
+
+
+def solve_greet(project):
+    calc(project).write_text(calc(project).read_text().replace('    return ""', '    return f"Hello, {name}!"'))
+
+
 def test_status_shows_each_project_its_progress_and_what_next(cli, fixture_templates, tmp_path):
-    assert "No practice project yet" in cli("status").stdout
-    project = make(cli, tmp_path, "--solved-through", "1")
+    empty = cli("status").stdout
+    assert "No practice project yet" in empty and "Start with level 1, Mini calculator: scaffolder new mini" in empty
+    project = make(cli, tmp_path)
+    solve_add(project)
     cli("check", project)
     result = cli("status")
     assert result.exit_code == 0
     assert "Level 1  mini: Mini calculator" in result.stdout
     assert str(project) in result.stdout
-    assert "[##########----------]  1/2  next: exercise 2 (greet)" in result.stdout
+    assert "[##########----------]  1/2 solved by you  next: exercise 2 (greet)" in result.stdout
 
-    calc(project).write_text(calc(project).read_text().replace('    return ""', '    return f"Hello, {name}!"'))
+    solve_greet(project)
     assert cli("check", project).exit_code == 0
     finished = cli("status").stdout
-    assert "2/2  finished 20" in finished and "Every level is done" in finished
+    assert "2/2 solved by you  finished 20" in finished and "Every level is done" in finished
+
+
+def test_a_reference_render_is_not_progress(cli, fixture_templates, tmp_path):
+    solved = make(cli, tmp_path, "--solved")
+    assert cli("check", solved).exit_code == 0
+    result = cli("status").stdout
+    assert "(the reference solution, not your progress)" in result
+    assert "Every level is done" not in result and "finished" not in result
+    assert "Start with level 1" in result and "Level 0" not in result
+    assert "mini 1 (add) done" not in cli("questions", "14").stdout
+
+    partly = make(cli, tmp_path, "--solved-through", "1", name="partly")
+    solve_greet(partly)
+    assert cli("check", partly).exit_code == 0
+    shown = cli("status").stdout
+    assert "1/1 solved by you  (1 given solved by scaffolder)  finished 20" in shown
+
+
+def test_an_applied_solution_is_given_and_a_reset_takes_it_back(cli, fixture_templates, tmp_path):
+    project = make(cli, tmp_path)
+    assert cli("solution", "1", project, "--apply", "--yes").exit_code == 0
+    cli("check", project)
+    assert "0/1 solved by you  (1 given solved by scaffolder)  next: exercise 2" in cli("status").stdout
+    assert cli("reset", "1", project, "--yes").exit_code == 0
+    solve_add(project)
+    cli("check", project)
+    assert "1/2 solved by you  next: exercise 2" in cli("status").stdout
 
 
 def test_status_shows_a_moved_project_and_a_damaged_record_is_one_line(cli, fixture_templates, tmp_path):
@@ -223,9 +260,10 @@ def test_every_curriculum_question_has_an_answer_and_code_questions_an_exercise(
 
 
 def test_questions_marks_the_exercises_passed(cli, fixture_templates, tmp_path):
-    project = make(cli, tmp_path, "--solved-through", "1")
+    project = make(cli, tmp_path)
     before = cli("questions", "14").stdout
     assert "Practised in: mini 1 (add)\n" in before
+    solve_add(project)
     cli("check", project)
     after = cli("questions", "14")
     assert after.exit_code == 0 and "Q14. What are good practices" in after.stdout
