@@ -229,8 +229,10 @@ def _echo_json(document: dict) -> None:
 
 
 def _passed_and_failed(result) -> tuple[list[str], list[str]]:
-    passed = [r.exercise.slug for r in result.exercises if r.status == "passed"]
-    return passed, [r.exercise.slug for r in result.exercises if r.status != "passed"]
+    from scaffolder.verdicts import PASSED
+
+    passed = [r.exercise.slug for r in result.exercises if r.status == PASSED]
+    return passed, [r.exercise.slug for r in result.exercises if r.status != PASSED]
 
 
 @main.command()
@@ -399,10 +401,11 @@ def solution(exercise, path, apply_it, yes) -> None:
 
     Seeing it before the exercise passes spoils the practice, so that asks first.
     """
-    from scaffolder.check import PASSED, run_check
+    from scaffolder.check import run_check
     from scaffolder.journey import record_given
     from scaffolder.project import find_project
     from scaffolder.restore import apply_changes, exercise_changes
+    from scaffolder.verdicts import PASSED
 
     project = find_project(path)
     chosen = project.manifest.find(exercise)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder import markers
-from scaffolder.check import NOT_STARTED, PASSED, CheckResult, run_check
+from scaffolder.check import run_check
 from scaffolder.exceptions import ScaffolderError
 from scaffolder.generate import new_project
 from scaffolder.project import find_project
 from scaffolder.templates import PROJECT_DIR_NAME, Template
+from scaffolder.verdicts import NOT_STARTED, PASSED, CheckResult
 
 # Marker lines, stub lines, cookiecutter variables or {package} left in a learner's files.
 LEFTOVERS = re.compile(

@@ -10,7 +10,16 @@ import os
 
 import click
 
-STATUS_MARKS = {"passed": "PASS", "failing": "FAIL", "not started": "TODO", "no tests": "????"}
+from scaffolder.verdicts import BLOCKED, FAILING, INCOMPLETE, NO_TESTS, NOT_STARTED, PASSED, stub_blockers
+
+STATUS_MARKS = {
+    PASSED: "PASS",
+    FAILING: "FAIL",
+    NOT_STARTED: "TODO",
+    INCOMPLETE: "SKIP",
+    BLOCKED: "WAIT",
+    NO_TESTS: "????",
+}
 MAX_FAILURES_SHOWN = 5
 BAR_WIDTH = 20
 
@@ -29,7 +38,7 @@ def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
 def print_summary(project, result) -> None:
     """The heading and one line per exercise."""
     manifest = project.manifest
-    passing = sum(r.status == "passed" for r in result.exercises)
+    passing = sum(r.status == PASSED for r in result.exercises)
     if len(result.exercises) == 1:
         verdict = "this exercise passes" if passing else "this exercise does not pass yet"
     else:
@@ -37,10 +46,23 @@ def print_summary(project, result) -> None:
     click.echo(f"{manifest.title} ({manifest.name}, level {manifest.level}): {verdict}\n")
     width = max(len(r.exercise.title) for r in result.exercises)
     for r in result.exercises:
-        colour = {"passed": "green", "failing": "red"}.get(r.status, "yellow")
+        colour = {PASSED: "green", FAILING: "red"}.get(r.status, "yellow")
         mark = style(STATUS_MARKS[r.status], colour)
-        extra = f" ({len(r.failures)} of {len(r.tests)} tests failing)" if r.status == "failing" else ""
-        click.echo(f"  {mark}  {r.exercise.number:>2}. {r.exercise.title:<{width}}  {r.status}{extra}")
+        click.echo(f"  {mark}  {r.exercise.number:>2}. {r.exercise.title:<{width}}  {r.status}{_why(manifest, r)}")
+
+
+def _why(manifest, r) -> str:
+    """What the status line adds to the status: how many tests, or what the exercise waits for."""
+    if r.status == FAILING:
+        return f" ({len(r.failures)} of {len(r.tests)} tests failing)"
+    if r.status == INCOMPLETE:
+        skipped = sum(t.outcome == "skipped" for t in r.tests)
+        return f" ({skipped} of {len(r.tests)} tests skipped; the rest pass)"
+    if r.status == BLOCKED:
+        numbers = sorted(e.number for e in manifest.exercises if e.slug in stub_blockers(r.failures))
+        named = ", ".join(str(n) for n in numbers)
+        return f" (its tests stop at exercise {named}, which is a stub; your code for it is in place)"
+    return ""
 
 
 def print_check(project, result, whole: bool, again: str = "run `scaffolder check` again") -> None:
@@ -88,10 +110,10 @@ def print_details(current) -> None:
 
     exercise = current.exercise
     click.echo(f"\nExercise {exercise.number} ({exercise.slug}): {exercise.title}")
-    if current.status == "no tests":
+    if current.status == NO_TESTS:
         click.echo("  No tests belong to this exercise; the project's tests may be damaged.")
         return
-    if current.status == "not started":
+    if current.status == NOT_STARTED:
         click.echo(
             f"  Not started yet. Instructions: EXERCISES.md, section {exercise.number}. "
             f"Files to edit: {', '.join(exercise.files)}"
@@ -184,7 +206,7 @@ def print_quick_verdict(result, seconds: float) -> None:
     """The verdict on the exercise that was current, before the full table."""
     (only,) = result.exercises
     exercise = only.exercise
-    if only.status == "passed":
+    if only.status == PASSED:
         click.echo(style(f"Exercise {exercise.number} ({exercise.slug}) passes!", "green") + f"  ({seconds:.2f} s)")
         click.echo("Checking the other exercises...")
     else:

@@ -98,7 +98,7 @@ def new_project(
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".scaffolder-", dir=output_dir))
-        rendered = _render(template, context, staging)
+        rendered = render_template(template, context, staging)
         check_rendered_files(rendered)
         prepare_project(rendered, package=slug, solved_through=through)
         git_problem = init_repo(rendered, f"Start {template.name} practice project") if git else None
@@ -234,7 +234,8 @@ def _importable(name: str) -> bool:
         return True
 
 
-def _render(template: Template, context: dict[str, Any], staging: Path) -> Path:
+def render_template(template: Template, context: dict[str, Any], staging: Path) -> Path:
+    """Render `template` with `context` into `staging`, exercise markers kept; returns the project folder."""
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import generate_files
     from jinja2 import TemplateError as JinjaError

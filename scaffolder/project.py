@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,26 @@ from scaffolder.storage import locked, read_versioned, write_json
 STATE_DIR = ".scaffolder"
 STATE_FILE = "state.json"
 STATE_VERSION = 1
+# Folders in a project that are not the learner's work: version control, tools' caches, virtual
+# environments (also any folder holding a pyvenv.cfg), the app's instance folder (its database),
+# and scaffolder's own records. Backups, the test record, watch and the template walks skip them.
+NOT_WORK_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        "__pycache__",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".mypy_cache",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "node_modules",
+        "instance",
+        STATE_DIR,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,32 @@ class Project:
                 if (self.root / first / "__init__.py").is_file():
                     counts[first] = counts.get(first, 0) + 1
         return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+def _not_work(directory: Path) -> bool:
+    return directory.name in NOT_WORK_DIRS or (directory / "pyvenv.cfg").is_file()
+
+
+def work_files(root: Path) -> Iterator[Path]:
+    """Every file below `root`, in a stable order, without descending into folders that are not work."""
+    for here, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if not _not_work(Path(here, name)))
+        for name in sorted(files):
+            yield Path(here, name)
+
+
+def is_work(root: Path, path: Path) -> bool:
+    """Whether `path`, inside `root`, is the learner's work (not inside a folder NOT_WORK_DIRS skips)."""
+    try:
+        relative = Path(path).relative_to(root)
+    except ValueError:
+        return False
+    folder = Path(root)
+    for part in relative.parts[:-1]:
+        folder = folder / part
+        if _not_work(folder):
+            return False
+    return True
 
 
 def find_project(start: Path) -> Project:

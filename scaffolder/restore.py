@@ -21,9 +21,8 @@ from pathlib import Path
 
 from scaffolder import markers
 from scaffolder.exceptions import RestoreError
-from scaffolder.exercises import SKIPPED_DIRS
 from scaffolder.manifest import Exercise
-from scaffolder.project import STATE_DIR, Project
+from scaffolder.project import STATE_DIR, Project, work_files
 
 BACKUPS_DIR = Path(STATE_DIR) / "backups"
 
@@ -61,9 +60,7 @@ def exercise_changes(project: Project, exercise: Exercise, to: str) -> list[File
     with tempfile.TemporaryDirectory(prefix="scaffolder-reference-") as scratch:
         reference = _render_with_markers(project, package, Path(scratch))
         numbers = {e.slug: e for e in project.manifest.exercises}
-        for source in sorted(reference.rglob("*")):
-            if not source.is_file() or SKIPPED_DIRS.intersection(source.relative_to(reference).parts):
-                continue
+        for source in work_files(reference):
             try:
                 text = source.read_text(encoding="utf-8")
             except (UnicodeDecodeError, OSError):
@@ -98,12 +95,12 @@ def _stub(region: markers.Region, numbers, style: markers.CommentStyle, python: 
 
 def _render_with_markers(project: Project, package: str, scratch: Path) -> Path:
     """The installed template rendered for `package`, exercise markers still in place."""
-    from scaffolder.generate import _render, build_context
+    from scaffolder.generate import build_context, render_template
     from scaffolder.templates import find_template
 
     template = find_template(project.manifest.name)
     context = build_context(template, {"project_slug": package}, no_input=True)
-    return _render(template, context, scratch)
+    return render_template(template, context, scratch)
 
 
 def _replace_regions(pieces, current: str | None, slug: str, to: str, stub, relative: str) -> str:
@@ -161,7 +158,8 @@ def _replace_regions(pieces, current: str | None, slug: str, to: str, stub, rela
 
 
 def backup(project: Project) -> Path:
-    """Copy every file of the project (not git's, not earlier backups) under .scaffolder/backups/<timestamp>/."""
+    """Copy the learner's files (project.work_files: no git, caches, virtualenvs, database or records)
+    under .scaffolder/backups/<timestamp>/."""
     stamp = datetime.datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
     root = project.root / BACKUPS_DIR
     target = root / stamp
@@ -169,13 +167,12 @@ def backup(project: Project) -> Path:
     while target.exists():
         suffix += 1
         target = root / f"{stamp}-{suffix}"
-    skipped = SKIPPED_DIRS | {"instance"}
     try:
         target.mkdir(parents=True)
-        for path in sorted(project.root.rglob("*")):
-            relative = path.relative_to(project.root)
-            if relative.parts[:2] == BACKUPS_DIR.parts or skipped.intersection(relative.parts) or not path.is_file():
+        for path in work_files(project.root):
+            if not path.is_file():
                 continue
+            relative = path.relative_to(project.root)
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target / relative)
     except OSError as err:

@@ -25,13 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.check import PASSED, CheckResult, run_check
+from scaffolder.check import run_check
 from scaffolder.exceptions import WatchError
-from scaffolder.project import Project
+from scaffolder.project import Project, is_work
+from scaffolder.verdicts import PASSED, CheckResult
 
 DEBOUNCE_MS = 400  # longest wait to group a burst of writes
 STEP_MS = 50  # quiet time that ends a burst
-IGNORED_DIRS = {".scaffolder", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "instance", ".venv", "venv"}
 IGNORED_SUFFIXES = (".pyc", ".db", ".sqlite", ".sqlite3", ".swp", ".swx", "~", ".tmp")
 SERVER_START_TIMEOUT = 30
 
@@ -171,7 +171,7 @@ class Watcher:
             try:
                 for batch in watchfiles.watch(
                     root,
-                    watch_filter=_relevant,
+                    watch_filter=lambda change, path: _relevant(root, path),
                     debounce=DEBOUNCE_MS,
                     step=STEP_MS,
                     stop_event=self._stop,
@@ -210,10 +210,9 @@ class Watcher:
             self.server = None
 
 
-def _relevant(change, path: str) -> bool:
+def _relevant(root: Path, path: str) -> bool:
     """Files of the project a learner edits: not caches, databases, editor swap files or scaffolder's state."""
-    parts = Path(path).parts
-    return not IGNORED_DIRS.intersection(parts) and not path.endswith(IGNORED_SUFFIXES)
+    return not path.endswith(IGNORED_SUFFIXES) and is_work(root, Path(path))
 
 
 def passed(result: CheckResult) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,44 @@ def test_damaged_hint_state_is_reported_and_kept(cli, project):
 def test_hint_for_unknown_exercise(cli, project):
     result = cli("hint", "12", project)
     assert result.exit_code == 2 and "There is no exercise '12'" in result.stderr
+
+
+@pytest.mark.parametrize("marker", ["@pytest.mark.skip(reason='later')", "@pytest.mark.xfail(reason='later')"])
+def test_a_skipped_or_xfail_test_makes_its_exercise_incomplete_not_passing(cli, project, marker):
+    edit(project, ADD_STUB, "    return a + b")
+    tests = project / "tests" / "test_add.py"
+    tests.write_text(tests.read_text().replace("def test_add_negative", f"{marker}\ndef test_add_negative"))
+    edit(project, "    return a + b", "    return a + b if a >= 0 else 99")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    line = next(line for line in result.stdout.splitlines() if "1. Add two numbers" in line)
+    assert line.startswith("  SKIP") and line.endswith("incomplete (1 of 2 tests skipped; the rest pass)")
+    assert "does not count as passing" in result.stdout
+    assert "0 of 2 exercises pass" in result.stdout
+
+
+def test_an_exercise_stopped_only_by_another_exercises_stub_is_blocked_not_started():
+    """After `reset 1`, exercise 2's code is the learner's: its label must not say 'not started'."""
+    from scaffolder.manifest import Exercise
+    from scaffolder.verdicts import BLOCKED, FAILING, NOT_STARTED, judge
+
+    def exercise(number, slug):
+        return Exercise(number, slug, slug, "easy", (), (), "", (), ("h",))
+
+    stub = "NotImplementedError: Exercise 1 (app-factory) is not done yet: see EXERCISES.md"
+    raised = {"outcome": "failed", "kind": "not_implemented", "message": stub}
+    data = {
+        "tests": {
+            "tests/test_02.py::test_a": {"exercise": "routes", **raised},
+            "tests/test_03.py::test_b": {"exercise": "forms", **raised},
+            "tests/test_03.py::test_c": {"exercise": "forms", "outcome": "failed", "kind": "assertion", "message": "x"},
+        }
+    }
+    exercises = [exercise(1, "app-factory"), exercise(2, "routes"), exercise(3, "forms")]
+    stubs = {"routes": [{"file": "app.py", "text": "STUB OF ROUTES"}], "forms": [{"file": "app.py", "text": "F"}]}
+    result = judge(data, exercises[1:], Path("/nonexistent"), stubs)
+    assert [r.status for r in result.exercises] == [BLOCKED, FAILING]
+    untouched = judge(data, exercises[1:2], Path("/nonexistent"), None)
+    assert untouched.exercises[0].status == BLOCKED, "unrecorded stubs: another exercise's stub still blocks"
+    data["tests"]["tests/test_02.py::test_a"]["message"] = stub.replace("1 (app-factory)", "2 (routes)")
+    assert judge(data, exercises[1:2], Path("/nonexistent"), None).exercises[0].status == NOT_STARTED

@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from scaffolder import journey
-from scaffolder.exercises import own_questions
+from scaffolder.exercises_doc import own_questions
 from scaffolder.generate import new_project
 from scaffolder.project import find_project
 from scaffolder.questions import ANSWERS, NOT_ABOUT_CODE, QUESTIONS
