@@ -27,6 +27,11 @@ def run_check(
     test_files: tuple[str, ...] = (),
 ) -> CheckResult:
     """Run the project's suite in a subprocess and sort the results by exercise."""
+    if not (project.root / "tests").is_dir():
+        raise TestRunError(
+            "The project's tests/ folder is missing, so nothing can be checked: restore it with "
+            "`git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`)."
+        )
     data = run_pytest(
         project.root,
         only=only.slug if only is not None else None,

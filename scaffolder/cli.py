@@ -179,7 +179,8 @@ timeout_option = click.option(
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("target", required=False, metavar="[EXERCISE]")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("-e", "--exercise", metavar="N", help="Check only this exercise (number or slug).")
 @timeout_option
 @click.option(
@@ -191,13 +192,21 @@ timeout_option = click.option(
     help="json: only a JSON document on stdout, in the shape of Exercism's test-runner interface v3.",
 )
 @reports_errors
-def check(path, exercise, timeout, output_format) -> None:
-    """Run the practice project's tests and report each exercise."""
+def check(target, path, exercise, timeout, output_format) -> None:
+    """Run the practice project's tests and report each exercise.
+
+    EXERCISE (a number or slug) checks that exercise alone, like --exercise; a path
+    instead (`scaffolder check ../my_project`) names the project.
+    """
     from scaffolder.check import run_check
     from scaffolder.exceptions import TestRunError
     from scaffolder.journey import record_results
     from scaffolder.project import find_project
 
+    named, path = _exercise_and_path(target, path)
+    if named is not None and exercise is not None:
+        raise InputError(f"Name the exercise once: {named!r} or --exercise {exercise}, not both.")
+    exercise = exercise if named is None else named
     project = find_project(path)
     only = project.manifest.find(exercise) if exercise is not None else None
     exit_cleanly_on_signals()
@@ -247,9 +256,8 @@ def hint(exercise, path) -> None:
     from scaffolder.hints import next_hint
     from scaffolder.project import find_project
 
-    if path is None and exercise is not None and _looks_like_a_path(exercise):
-        exercise, path = None, Path(exercise)
-    project = find_project(path or Path("."))
+    exercise, path = _exercise_and_path(exercise, path)
+    project = find_project(path)
     if exercise is not None:
         chosen = project.manifest.find(exercise)
     else:
@@ -273,9 +281,31 @@ def hint(exercise, path) -> None:
         click.echo(f"Warning: {shown.not_saved} The next call shows this hint again.", err=True)
 
 
-def _looks_like_a_path(text: str) -> bool:
-    """`hint ../my_project` or `hint /nonexistent`: a path, not an exercise number or slug."""
-    return not text.isdigit() and ("/" in text or os.sep in text or text in (".", "..") or Path(text).is_dir())
+def _exercise_and_path(first: str | None, second: Path | None) -> tuple[str | None, Path]:
+    """`hint 3`, `hint migrations`, `hint 3 ../proj`, `hint ../proj`: which word names the exercise, which the project.
+
+    A word that names an exercise of the project here is the exercise, even where a folder has
+    the same name (blueprint-app's exercise `migrations` and its migrations/ folder).
+    """
+    if first is None:
+        return None, second or Path(".")
+    if second is not None:
+        return first, Path(second)
+    if first.isdigit() or _names_an_exercise_here(first):
+        return first, Path(".")
+    if "/" in first or os.sep in first or first in (".", "..") or Path(first).exists():
+        return None, Path(first)
+    return first, Path(".")
+
+
+def _names_an_exercise_here(word: str) -> bool:
+    from scaffolder.project import find_project
+
+    try:
+        find_project(Path(".")).manifest.find(word)
+    except ScaffolderError:
+        return False
+    return True
 
 
 @main.command()

@@ -22,7 +22,7 @@ def explain_missing_report(returncode: int, output: str, progress: Path, root: P
     suffix = f" ({where})" if where else ""
     if re.match(r"\w+(Error|Exception)\b", detail):
         if where and _is_test_file(where):
-            return _tests_broken(detail, where)
+            return _tests_broken(detail, where, root)
         # Typically conftest.py importing the learner's package, which raised.
         return f"Your code does not import, so no test can run: {detail}{suffix}"
     return f"The tests could not start (pytest exit code {returncode}): {detail}{suffix}"
@@ -46,11 +46,17 @@ def _is_test_file(location: str) -> bool:
     return path.parts[:1] == ("tests",) or path.name == "conftest.py" or path.name.startswith("test_")
 
 
-def _tests_broken(detail: str, location: str) -> str:
+def _tests_broken(detail: str, location: str, root: Path) -> str:
+    from scaffolder.records import load_test_record
+
     file = location.rsplit(":", 1)[0]
+    said = f"The project's tests do not load: {detail} ({location})."
+    recorded = load_test_record(root)
+    if recorded is not None and file not in recorded:
+        return f"{said} {file} is not one of the generated tests: fix it, or remove it."
     return (
-        f"The project's tests do not load: {detail} ({location}). {file} is one of the generated tests, "
-        f"not your code: restore it with `git checkout -- {file}` (or copy it from a fresh `scaffolder new`)."
+        f"{said} {file} is one of the generated tests, not your code: restore it with "
+        f"`git checkout -- {file}` (or copy it from a fresh `scaffolder new`)."
     )
 
 
@@ -70,6 +76,6 @@ def collect_problem(error: dict[str, Any], root: Path) -> str:
     location = _relative(error.get("location"), root)
     message = _short(error["message"])
     if location and _is_test_file(location):
-        return _tests_broken(message, location)
+        return _tests_broken(message, location, root)
     where = f" ({location})" if location else ""
     return f"Your code does not import, so no test can run: {message}{where}"

@@ -10,7 +10,8 @@ import re
 REPORT_FORMAT = 1
 
 _E_LINE = re.compile(r"^E\s+(.*\S)")
-_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|^([^\s:][^:]*\.(?:py|html)):(\d+)', re.MULTILINE)
+# `File "x.py", line 3` (a traceback), or `x.py:3` at the start of a line (pytest's short form).
+_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|^([^\s:\'][^:\n\']*\.(?:py|html)):(\d+)', re.MULTILINE)
 
 
 def last_error_line(text: str) -> str:

@@ -253,3 +253,19 @@ def test_an_exercise_stopped_only_by_another_exercises_stub_is_blocked_not_start
     assert untouched.exercises[0].status == BLOCKED, "unrecorded stubs: another exercise's stub still blocks"
     data["tests"]["tests/test_02.py::test_a"]["message"] = stub.replace("1 (app-factory)", "2 (routes)")
     assert judge(data, exercises[1:2], Path("/nonexistent"), None).exercises[0].status == NOT_STARTED
+
+
+def test_a_word_that_names_an_exercise_is_the_exercise_even_beside_a_folder_of_that_name(cli, project, monkeypatch):
+    (project / "greet").mkdir()  # blueprint-app has exercise `migrations` and a migrations/ folder
+    monkeypatch.chdir(project)
+    hint = cli("hint", "greet")
+    assert hint.exit_code == 0 and hint.stdout.startswith("Hint 1 of ") and "exercise 2 (greet)" in hint.stdout
+    checked = cli("check", "2")
+    assert checked.stdout.startswith("Mini calculator (mini, level 1): this exercise does not pass yet")
+    assert "2. Greet someone" in checked.stdout and "1. Add two numbers" not in checked.stdout
+    assert cli("check", "greet").stdout == checked.stdout
+    unknown = cli("check", "13")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: There is no exercise '13'; this project has 1")
+    both = cli("check", "2", "--exercise", "1")
+    assert both.exit_code == 2 and "Name the exercise once" in both.stderr
+    assert cli("check", ".").stdout.startswith("Mini calculator (mini, level 1): 0 of 2 exercises pass")

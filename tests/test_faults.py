@@ -115,14 +115,39 @@ def test_a_skipped_test_is_reported_as_skipped_not_passing(cli, solved):
 # Class 4: say whose file is wrong, and how to recover.
 
 
-def test_a_broken_conftest_is_not_blamed_on_the_learner(cli, project):
-    (project / "tests" / "conftest.py").write_text("def broken(:\n")
+@pytest.mark.parametrize("broken", ["def broken(:\n", "import no_such_module_here\n"], ids=["syntax", "import"])
+def test_a_broken_generated_test_file_is_not_blamed_on_the_learner(cli, project, broken):
+    (project / "tests" / "test_add.py").write_text(broken)
     result = cli("check", project)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1, result.stderr
     assert "The project's tests do not load" in result.stderr
-    assert "tests/conftest.py" in result.stderr and "git checkout -- tests/conftest.py" in result.stderr
+    assert "(tests/test_add.py:1). tests/test_add.py is one of the generated tests" in result.stderr
+    assert "restore it with `git checkout -- tests/test_add.py`" in result.stderr
     assert "Your code does not import" not in result.stderr
+
+
+@pytest.mark.parametrize("broken", ["def broken(:\n", "import no_such_module_here\n"], ids=["syntax", "import"])
+def test_a_broken_added_conftest_is_named_as_added(cli, project, broken):
+    (project / "tests" / "conftest.py").write_text(broken)
+    result = cli("check", project)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "(tests/conftest.py:1). tests/conftest.py is not one of the generated tests: fix it, or remove it." in (
+        result.stderr
+    )
+    assert "git checkout" not in result.stderr
+
+
+def test_a_deleted_tests_folder_is_one_plain_line(cli, project):
+    import shutil
+
+    shutil.rmtree(project / "tests")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: The project's tests/ folder is missing, so nothing can be checked: restore it with "
+        "`git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`).\n"
+    )
 
 
 def test_a_test_file_edited_to_pass_is_noticed(cli, project):

@@ -316,3 +316,17 @@ def test_a_levels_own_interview_questions_are_listed_under_their_exercises(tmp_p
     assert "- How do you validate and coerce records?" not in sections["1"]
     assert "- When do you move to a task queue or an orchestrator?" in sections["11"]
     assert "benchmark" not in sections["6"].split("**Interview questions")[1], "the remark after ';' is left out"
+
+
+def test_a_backup_holds_the_learners_files_not_a_virtualenv_or_caches(cli, fixture_templates, tmp_path):
+    project = make(cli, tmp_path)
+    for folder in ("my-env", ".venv", "__pycache__"):
+        (project / folder).mkdir()
+        (project / folder / "big.bin").write_bytes(b"x" * 1000)
+    (project / "my-env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    solve_add(project)
+    assert cli("reset", "1", project, "--yes").exit_code == 0
+    (backup,) = (project / ".scaffolder" / "backups").iterdir()
+    saved = {p.relative_to(backup).as_posix() for p in backup.rglob("*") if p.is_file()}
+    assert "mini_calc/calc.py" in saved and "tests/test_add.py" in saved
+    assert not [name for name in saved if name.split("/")[0] in ("my-env", ".venv", "__pycache__", ".scaffolder")]
