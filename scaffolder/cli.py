@@ -356,24 +356,29 @@ def watch(path, timeout) -> None:
 
 
 @main.command()
-@click.argument("number", required=False, type=int)
-@click.option("--level", type=int, metavar="N", help="Only the exercises of level N.")
+@click.argument("number", required=False, metavar="[Q]")
+@click.option("--level", type=int, metavar="N", help="Only the exercises and own questions of level N.")
 @reports_errors
 def questions(number, level) -> None:
     """The interview questions, with short model answers and the exercises that practise them.
 
-    NUMBER shows one question. Exercises you have passed are marked done.
+    Q shows one question: 1 to 14 are the general ones; 3.2 is level 3's second own question.
+    Exercises you have solved are marked done.
     """
     from scaffolder.bank import question_bank
     from scaffolder.display import print_question
+    from scaffolder.templates import list_templates
 
-    entries = question_bank(level)
-    if level is not None and not any(e.practice for e in entries):
+    if level is not None and level not in {m.level for _, m in list_templates()}:
         raise InputError(f"There is no template of level {level}; `scaffolder list` shows the levels.")
+    entries = question_bank(level)
     if number is not None:
-        entries = [e for e in entries if e.number == number]
-        if not entries:
-            raise InputError(f"There is no question {number}; the questions are numbered 1 to 14.")
+        chosen = [e for e in entries if e.number == number.strip()]
+        if not chosen:
+            own = [e.number for e in entries if "." in e.number]
+            more = f", and each level's own: {own[0]} to {own[-1]}" if own else ""
+            raise InputError(f"There is no question {number!r}; the questions are numbered 1 to 14{more}.")
+        entries = chosen
     for entry in entries:
         print_question(entry)
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from scaffolder.bank import level_questions
 from scaffolder.manifest import Manifest
 from scaffolder.questions import QUESTIONS
 
 EXERCISES_DOC = "EXERCISES.md"
 
 
-# An INTERVIEW.md section of the template's own, tied to exercises by its heading:
-# "## Why read files with generators? (exercises 1, 2, 4)"; anything after a ";"
-# in the brackets is a remark ("(exercises 6, 8; `scripts/benchmark.py`)").
-OWN_QUESTION = re.compile(r"^## (?P<question>[^\n]+?) \(exercises? (?P<numbers>[0-9, ]+)(?:;[^\n]*)?\)[ \t]*$", re.M)
-
-
 def own_questions(interview: str) -> dict[int, list[str]]:
-    """Exercise number -> the questions of INTERVIEW.md whose heading names that exercise."""
+    """Exercise number -> the level's own questions of INTERVIEW.md whose heading names that exercise."""
     found: dict[int, list[str]] = {}
-    for match in OWN_QUESTION.finditer(interview):
-        for number in re.findall(r"[0-9]+", match["numbers"]):
-            found.setdefault(int(number), []).append(match["question"])
+    for question, _answer, numbers in level_questions(interview):
+        for number in numbers:
+            found.setdefault(number, []).append(question)
     return found
 
 

@@ -271,6 +271,19 @@ def test_questions_marks_the_exercises_passed(cli, fixture_templates, tmp_path):
     assert cli("questions").stdout.count("\nQ") == 13
 
 
+def test_a_levels_own_questions_are_in_the_bank(cli):
+    result = cli("questions", "--level", "3")
+    assert result.exit_code == 0
+    assert "Q14. What are good practices" in result.stdout
+    assert "Q3.1. Why read files with generators?\n" in result.stdout
+    one = cli("questions", "3.1").stdout
+    assert one.startswith("Q3.1. Why read files with generators?\n  A generator produces one record")
+    assert "Practised in: etl-pipeline 1 (read-jsonl), etl-pipeline 2 (read-csv), etl-pipeline 4" in one
+    assert "(exercises 1, 2, 4)" not in result.stdout
+    unknown = cli("questions", "3.99")
+    assert unknown.exit_code == 2 and "each level's own: 3.1 to 3." in unknown.stderr
+
+
 @pytest.mark.parametrize("args", [["15"], ["--level", "9"]])
 def test_questions_bad_input(cli, fixture_templates, args):
     result = cli("questions", *args)
