@@ -340,7 +340,8 @@ def watch(path, timeout) -> None:
                         display.print_quick_verdict(run.result, run.seconds)
                         continue
                     record_results(project.root, project.manifest, *_passed_and_failed(run.result))
-                    display.start_watch_screen(project, changed, watcher.forking)
+                    if run.after_quick:
+                        display.start_watch_screen(project, changed, watcher.forking, replacing=True)
                     now = passed(run.result)
                     display.print_watch_result(project, run.result, before, now, run.seconds)
                     before = now

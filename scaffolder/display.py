@@ -194,8 +194,17 @@ def print_journey(journey) -> None:
         click.echo(journey.recommendation)
 
 
-def start_watch_screen(project, changed: set[str], forking: bool) -> None:
-    """Clear the terminal (when it is one) and say what is being watched."""
+def start_watch_screen(project, changed: set[str], forking: bool, replacing: bool = False) -> None:
+    """Clear the terminal (when it is one) and say what is being watched.
+
+    `replacing`: the full table replaces the quick verdict; where the output is not a terminal
+    nothing is cleared, so the heading is not said again.
+    """
+    import sys
+
+    if replacing and not sys.stdout.isatty():
+        click.echo()
+        return
     click.clear()
     saved = ", ".join(sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "")
     click.echo(f"Watching {project.root} (Ctrl-C to stop)" + (f": checking after saving {saved}" if saved else ""))

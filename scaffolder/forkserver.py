@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
 
 # What the practice projects' tests import before any of the learner's code runs. Not the
@@ -62,6 +63,7 @@ def _child(request: dict) -> None:
         os.dup2(output, 1)
         os.dup2(output, 2)
         os.chdir(request["cwd"])
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a test run stops on Ctrl-C as usual
         os.environ.clear()
         os.environ.update(request["env"])
         sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
@@ -87,6 +89,9 @@ def _child(request: dict) -> None:
 
 
 def serve() -> None:
+    # Ctrl-C in the terminal reaches the whole process group. Stopping is the client's job (it
+    # closes our input and kills a running child); here it would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     preload()
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")

@@ -130,6 +130,7 @@ class Run:
     result: CheckResult
     quick: bool
     seconds: float
+    after_quick: bool = False  # the full check that follows a quick verdict
 
 
 class Watcher:
@@ -155,12 +156,13 @@ class Watcher:
         """The quick verdict on the exercise that was current (when there was one), then the full check."""
         started = time.perf_counter()
         current = self.last.current if self.last is not None else None
-        if current is not None and current.tests:
+        quick = current is not None and bool(current.tests)
+        if quick:
             files = tuple(sorted({t.nodeid.split("::")[0] for t in current.tests}))
-            quick = self._check(only=current.exercise, test_files=files)
-            yield Run(quick, True, time.perf_counter() - started)
+            verdict = self._check(only=current.exercise, test_files=files)
+            yield Run(verdict, True, time.perf_counter() - started)
         self.last = self._check()
-        yield Run(self.last, False, time.perf_counter() - started)
+        yield Run(self.last, False, time.perf_counter() - started, after_quick=quick)
 
     def start_watching(self) -> None:
         """Start noticing saves now (before the first run), in a background thread."""

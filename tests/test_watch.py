@@ -38,6 +38,14 @@ class Lines:
                 return
         pytest.fail(f"no {text!r} within {WAIT} s; output so far:\n{''.join(self.seen)}")
 
+    def drain(self) -> str:
+        """Everything printed so far, including what came after the last line waited for."""
+        while True:
+            try:
+                self.seen.append(self.queue.get(timeout=1))
+            except queue.Empty:
+                return "".join(self.seen)
+
 
 @pytest.mark.parametrize("fork", [True, False], ids=["fork-server", "plain-subprocess"])
 def test_watch_reruns_on_save_names_the_next_exercise_and_exits_0_on_ctrl_c(cli, fixture_templates, tmp_path, fork):
@@ -46,13 +54,7 @@ def test_watch_reruns_on_save_names_the_next_exercise_and_exits_0_on_ctrl_c(cli,
     env = dict(os.environ, SCAFFOLDER_TEMPLATES=str(FIXTURE_TEMPLATES), NO_COLOR="1")
     if not fork:
         env["SCAFFOLDER_NO_FORK"] = "1"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scaffolder", "watch", str(project)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    process = start_watch(project, env)
     try:
         lines = Lines(process)
         lines.wait_for("0 of 2 exercises pass")
@@ -67,11 +69,60 @@ def test_watch_reruns_on_save_names_the_next_exercise_and_exits_0_on_ctrl_c(cli,
         calc.write_text(calc.read_text().replace("return a + b", "return a - b"))
         lines.wait_for("0 of 2 exercises pass")  # breaking an exercise that passed shows in the table
         lines.wait_for("add(2, 3) should return 5")
-        process.send_signal(signal.SIGINT)
+        lines.wait_for("waiting for your next save")
+        ctrl_c(process)
         assert process.wait(timeout=WAIT) == 0
+        lines.wait_for("Stopped watching.")
+        seen = lines.drain()
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+        stop(process)
+    assert "Traceback" not in seen, seen
+    first_table = seen.index("0 of 2 exercises pass")
+    assert seen[:first_table].count("Watching ") == 1, "the heading is said once"
     assert not (project / ".scaffolder" / "backups").exists()
+
+
+def test_ctrl_c_in_the_middle_of_a_run_stops_quietly_with_exit_0(cli, fixture_templates, tmp_path):
+    assert cli("new", "mini", "--no-input", "--no-git", "-o", tmp_path).exit_code == 0
+    project = tmp_path / "mini_calc"
+    env = dict(os.environ, SCAFFOLDER_TEMPLATES=str(FIXTURE_TEMPLATES), NO_COLOR="1")
+    process = start_watch(project, env)
+    try:
+        lines = Lines(process)
+        lines.wait_for("waiting for your next save")
+        calc = project / "mini_calc" / "calc.py"
+        # Importing the learner's code now takes long: the next run is surely under way when Ctrl-C comes.
+        calc.write_text("import time\n\ntime.sleep(30)\n" + calc.read_text())
+        lines.wait_for("checking after saving mini_calc/calc.py")
+        time.sleep(0.5)
+        ctrl_c(process)
+        assert process.wait(timeout=WAIT) == 0
+        lines.wait_for("Stopped watching.")
+        seen = lines.drain()
+    finally:
+        stop(process)
+    assert "Traceback" not in seen and "KeyboardInterrupt" not in seen, seen
+
+
+def start_watch(project, env):
+    """`scaffolder watch` in a session of its own, so that Ctrl-C can reach its whole process group."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scaffolder", "watch", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def ctrl_c(process):
+    """What Ctrl-C in a terminal does: SIGINT to every process of the foreground group (the fork server too)."""
+    os.killpg(process.pid, signal.SIGINT)
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    process.stdout.close()
