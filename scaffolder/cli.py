@@ -333,7 +333,7 @@ def watch(path, timeout) -> None:
         watcher.start_watching()
         changed: set[str] = set()
         while True:
-            display.start_watch_screen(project, changed, watcher.forking)
+            display.start_watch_screen(project, changed)
             try:
                 for run in watcher.runs():
                     if run.quick:
@@ -341,7 +341,7 @@ def watch(path, timeout) -> None:
                         continue
                     record_results(project.root, project.manifest, *_passed_and_failed(run.result))
                     if run.after_quick:
-                        display.start_watch_screen(project, changed, watcher.forking, replacing=True)
+                        display.start_watch_screen(project, changed, replacing=True)
                     now = passed(run.result)
                     display.print_watch_result(project, run.result, before, now, run.seconds)
                     before = now

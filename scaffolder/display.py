@@ -194,7 +194,7 @@ def print_journey(journey) -> None:
         click.echo(journey.recommendation)
 
 
-def start_watch_screen(project, changed: set[str], forking: bool, replacing: bool = False) -> None:
+def start_watch_screen(project, changed: set[str], replacing: bool = False) -> None:
     """Clear the terminal (when it is one) and say what is being watched.
 
     `replacing`: the full table replaces the quick verdict; where the output is not a terminal

@@ -59,7 +59,6 @@ HOSTILE_JSON_BODIES = (
 )
 JSON_FIELDS = ("title", "description", "name", "body", "content", "text", "email", "username", "password", "done")
 JSON_VALUES = ('"bad \\ud800"', '"a\\u0000b"', "1e400", str(10**20), "[[[[[]]]]]", '{"a": 1}', "null", "true")
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
@@ -119,7 +118,7 @@ def probe_project(root: Path) -> ProbeReport:
             client = app.test_client()
             if log_in is not None:
                 log_in(client)
-            _probe_rule(app, client, rule, api_prefix, max_length, who, report)
+            _probe_rule(client, rule, api_prefix, max_length, who, report)
     return report
 
 
@@ -151,7 +150,7 @@ def _load_setup(root: Path) -> tuple[Callable[[], Any], Callable[[Any], None] | 
     return make_app, getattr(module, "probe_login", None), api_prefix
 
 
-def _probe_rule(app, client, rule, api_prefix, max_length, who, report: ProbeReport) -> None:
+def _probe_rule(client, rule, api_prefix, max_length, who, report: ProbeReport) -> None:
     allowed = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
     urls = list(_urls(rule))
     base = urls[0]
@@ -165,7 +164,7 @@ def _probe_rule(app, client, rule, api_prefix, max_length, who, report: ProbeRep
         except Exception as err:  # noqa: BLE001 - any exception is the finding
             report.add(f"raised {type(err).__name__} (a 500 in production)", described, key)
             return None
-        _judge(response, method, url, described, key, api_prefix, report)
+        _judge(response, url, described, key, api_prefix, report)
         return response
 
     for method in allowed:
@@ -184,7 +183,7 @@ def _probe_rule(app, client, rule, api_prefix, max_length, who, report: ProbeRep
         page = send("GET", base, "")
         if page is not None and page.mimetype == "text/html" and page.status_code == 200:
             for form in _forms(page.get_data(as_text=True), base):
-                _send_form(client, send, form, api_prefix, key, report)
+                _send_form(send, form, api_prefix, key, report)
 
 
 def _send_bodies(send, method: str, url: str, max_length: int | None) -> None:
@@ -199,7 +198,7 @@ def _send_bodies(send, method: str, url: str, max_length: int | None) -> None:
     send(method, url, "form data with a NUL byte", data={"title": "a\x00b", "description": "\x00"})
 
 
-def _send_form(client, send, form: dict[str, Any], api_prefix, key, report: ProbeReport) -> None:
+def _send_form(send, form: dict[str, Any], api_prefix, key, report: ProbeReport) -> None:
     action, fields = form["action"], form["fields"]
     method = form["method"]
     token_field = "csrf_token" if "csrf_token" in fields else None
@@ -224,7 +223,7 @@ def _send_form(client, send, form: dict[str, Any], api_prefix, key, report: Prob
         send("POST", action, f"the page's form, every field {shorten(repr(value), SHOWN)}", data=data)
 
 
-def _judge(response, method, url, described, key, api_prefix, report: ProbeReport) -> None:
+def _judge(response, url, described, key, api_prefix, report: ProbeReport) -> None:
     status = response.status_code
     body = response.get_data()
     text = body[:200_000].decode("utf-8", "replace")

@@ -18,8 +18,8 @@ QUESTIONS: dict[int, str] = {
 }
 
 # Short model answers, in this project's own words. The per-project INTERVIEW.md files
-# give longer answers tied to that project; tests/test_questions.py keeps the two agreeing
-# on which exercises practise which question.
+# give longer answers tied to that project; test_interview_md_and_the_bank_tell_one_story
+# (tests/test_learning_loop.py) keeps the two agreeing on which exercises practise which question.
 ANSWERS: dict[int, str] = {
     1: "Flask is a small WSGI web framework: Werkzeug for requests, responses and routing, Jinja for "
     "templates, plus sessions, a CLI and a test client. Everything else (database, forms, login) is an "

@@ -19,7 +19,6 @@ NOT_STARTED = "not started"
 INCOMPLETE = "incomplete"
 BLOCKED = "blocked"
 NO_TESTS = "no tests"
-STATUSES = (PASSED, FAILING, NOT_STARTED, INCOMPLETE, BLOCKED, NO_TESTS)
 
 
 @dataclass(frozen=True)

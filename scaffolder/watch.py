@@ -145,10 +145,6 @@ class Watcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    @property
-    def forking(self) -> bool:
-        return self.server is not None
-
     def _check(self, **kwargs) -> CheckResult:
         return run_check(self.project, test_timeout=self.test_timeout, launcher=self.server, **kwargs)
 
