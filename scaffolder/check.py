@@ -8,38 +8,28 @@ verdicts (each exercise's status).
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from scaffolder.diagnose import collect_problem
 from scaffolder.exceptions import TestRunError
 from scaffolder.manifest import Exercise
 from scaffolder.project import Project
 from scaffolder.records import changed_test_files, load_stubs, load_test_record, rebuild_records
-from scaffolder.runner import RUN_TIMEOUT, TEST_TIMEOUT, Launcher, run_pytest
+from scaffolder.runner import run_pytest
 from scaffolder.verdicts import CheckResult, judge
 
 
-def run_check(
-    project: Project,
-    only: Exercise | None = None,
-    test_timeout: float = TEST_TIMEOUT,
-    run_timeout: float = RUN_TIMEOUT,
-    launcher: Launcher | None = None,
-    test_files: tuple[str, ...] = (),
-) -> CheckResult:
-    """Run the project's suite in a subprocess and sort the results by exercise."""
+def run_check(project: Project, only: Exercise | None = None, **options: Any) -> CheckResult:
+    """Run the project's suite in a subprocess and sort the results by exercise.
+
+    `options` go to runner.run_pytest: test_timeout, run_timeout, launcher, test_files.
+    """
     if not (project.root / "tests").is_dir():
         raise TestRunError(
             "The project's tests/ folder is missing, so nothing can be checked: restore it with "
             "`git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`)."
         )
-    data = run_pytest(
-        project.root,
-        only=only.slug if only is not None else None,
-        test_timeout=test_timeout,
-        run_timeout=run_timeout,
-        launcher=launcher,
-        test_files=test_files,
-    )
+    data = run_pytest(project.root, only=only.slug if only is not None else None, **options)
     if data["collect_errors"]:
         raise TestRunError(collect_problem(data["collect_errors"][0], project.root))
     selected = [only] if only is not None else list(project.manifest.exercises)

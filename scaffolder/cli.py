@@ -406,9 +406,8 @@ def reset(exercise, path, yes) -> None:
 
     Only that exercise's regions change; other exercises' code is untouched.
     """
-    from scaffolder.journey import record_given
     from scaffolder.project import find_project
-    from scaffolder.restore import apply_changes, exercise_changes
+    from scaffolder.restore import exercise_changes
 
     project = find_project(path)
     chosen = project.manifest.find(exercise)
@@ -418,10 +417,18 @@ def reset(exercise, path, yes) -> None:
         return
     files = ", ".join(c.relative for c in changes)
     _confirm_or_refuse(f"Reset exercise {chosen.number} ({chosen.slug}) in {files}?", yes)
-    saved = apply_changes(project, changes)
-    record_given(project.root, project.manifest, chosen.slug, given=False)
-    click.echo(f"Your files are backed up in {_shown_path(saved)}.")
+    _apply(project, chosen, changes, given=False)
     click.echo(f"Exercise {chosen.number} ({chosen.slug}) is back to its stubs in {files}.")
+
+
+def _apply(project, chosen, changes, given: bool) -> None:
+    """Write reset's or solution's changes after a backup, and record whether the exercise is now given."""
+    from scaffolder.journey import record_given
+    from scaffolder.restore import apply_changes
+
+    saved = apply_changes(project, changes)
+    record_given(project.root, project.manifest, chosen.slug, given=given)
+    click.echo(f"Your files are backed up in {_shown_path(saved)}.")
 
 
 @main.command()
@@ -438,9 +445,8 @@ def solution(exercise, path, apply_it, yes) -> None:
     Seeing it before the exercise passes spoils the practice, so that asks first.
     """
     from scaffolder.check import run_check
-    from scaffolder.journey import record_given
     from scaffolder.project import find_project
-    from scaffolder.restore import apply_changes, exercise_changes
+    from scaffolder.restore import exercise_changes
     from scaffolder.verdicts import PASSED
 
     project = find_project(path)
@@ -464,9 +470,8 @@ def solution(exercise, path, apply_it, yes) -> None:
         return
     if passes:
         _confirm_or_refuse(f"Replace your passing code for exercise {chosen.number} with the reference?", yes)
-    saved = apply_changes(project, changes)
-    record_given(project.root, project.manifest, chosen.slug, given=True)
-    click.echo(f"\nYour files are backed up in {_shown_path(saved)}.")
+    click.echo()
+    _apply(project, chosen, changes, given=True)
     click.echo(f"The reference solution for exercise {chosen.number} ({chosen.slug}) is in place.")
 
 

@@ -40,17 +40,17 @@ class Exercise:
         return f"exercise {self.number} ({self.slug})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Manifest:
-    """A template's description of itself and its ordered exercises."""
+    """A template's description of itself and its ordered exercises (made by keyword: it has many fields)."""
 
     name: str
-    level: int
     title: str
+    introduction: str = ""  # optional: opens EXERCISES.md
     summary: str
+    level: int
     topics: tuple[str, ...]
     exercises: tuple[Exercise, ...]
-    introduction: str = ""
 
     def find(self, ref: str | int) -> Exercise:
         """Return the exercise named by number (`3`) or slug (`create-form`)."""

@@ -45,10 +45,6 @@ class Project:
     manifest: Manifest
 
     @property
-    def state_path(self) -> Path:
-        return self.root / STATE_DIR / STATE_FILE
-
-    @property
     def package(self) -> str | None:
         """The project's Python package: the folder most exercise files live in."""
         counts: dict[str, int] = {}
@@ -113,8 +109,12 @@ class State:
     hints_shown: dict[str, int] = field(default_factory=dict)
 
 
+def _state_path(project: Project) -> Path:
+    return project.root / STATE_DIR / STATE_FILE
+
+
 def load_state(project: Project) -> State:
-    data = read_versioned(project.state_path, STATE_VERSION, "delete it to start the hints over")
+    data = read_versioned(_state_path(project), STATE_VERSION, "delete it to start the hints over")
     if data is None:
         return State()
     hints = data.get("hints_shown")
@@ -122,13 +122,13 @@ def load_state(project: Project) -> State:
         isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in hints.items()
     ):
         raise StateError(
-            f"{project.state_path} is not a record this scaffolder understands; delete it to start the hints over."
+            f"{_state_path(project)} is not a record this scaffolder understands; delete it to start the hints over."
         )
     return State(hints_shown=dict(hints))
 
 
 def save_state(project: Project, state: State) -> None:
-    path = project.state_path
+    path = _state_path(project)
     try:
         write_json(path, {"version": STATE_VERSION, "hints_shown": state.hints_shown}, indent=2)
     except OSError as err:
