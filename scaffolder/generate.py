@@ -157,7 +157,11 @@ def _solved_through(manifest: Manifest, solved: bool, solved_through: int | None
 
 
 def build_context(template: Template, variables: dict[str, str], no_input: bool) -> dict[str, Any]:
-    """The cookiecutter context: defaults, then key=value answers, then prompts; checked."""
+    """The cookiecutter context: defaults, then key=value answers, then prompts; checked.
+
+    At a terminal an unusable answer is explained in one line and its question asked again;
+    with --no-input or without a terminal it ends `new` with that explanation.
+    """
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import generate_context
     from cookiecutter.prompt import prompt_for_config
@@ -171,13 +175,73 @@ def build_context(template: Template, variables: dict[str, str], no_input: bool)
             raise InvalidContextError(f"{key} may not contain template syntax such as '{{{{' or '{{%': {value!r}.")
     try:
         context = generate_context(context_file=str(context_file), extra_context=variables)
-        context["cookiecutter"] = prompt_for_config(context, no_input=no_input)
+        if no_input or sys.stdin is None or not sys.stdin.isatty():
+            context["cookiecutter"] = prompt_for_config(context, no_input=no_input)
+        else:
+            context["cookiecutter"] = _ask_until_usable(context)
     except CookiecutterException as err:
         raise RenderError(f"Cannot build the context of {template.name}: {err}.") from err
     except (EOFError, KeyboardInterrupt) as err:
         raise InvalidContextError("No answer given; use --no-input or key=value to skip the questions.") from err
     _check_names(context["cookiecutter"], slug_given="project_slug" in variables)
     return context
+
+
+def _ask_until_usable(context: dict[str, Any]) -> dict[str, Any]:
+    """cookiecutter's questions, in the words of `__prompts__`; an unusable answer is explained and asked again.
+
+    An unusable default (a package name made from a name without letters, say) is explained
+    before its question, which then has no default.
+    """
+    from cookiecutter.prompt import prompt_for_config, read_user_variable, render_variable
+    from cookiecutter.utils import create_env_with_context
+    from rich.console import Console
+    from rich.text import Text
+
+    questions = context["cookiecutter"]
+    visible = [key for key in questions if not key.startswith("_")]
+    if any(not isinstance(questions[key], str) for key in visible):
+        return prompt_for_config(context)  # choices, booleans, dicts: cookiecutter's own questions, checked after
+    console = Console()
+    env = create_env_with_context(context)
+    prompts = questions.pop("__prompts__", {})
+    answers: dict[str, Any] = {}
+    for key, raw in questions.items():
+        if key.startswith("_"):
+            answers[key] = render_variable(env, raw, answers) if key.startswith("__") else raw
+            continue
+        default = render_variable(env, raw, answers)
+        prefix = f"  [dim][{visible.index(key) + 1}/{len(visible)}][/] "
+        problem = _answer_problem(key, default, answers)
+        if problem is not None:
+            console.print(Text(problem, style="prompt.invalid"), soft_wrap=True)
+            default = None  # not offered again: Enter would give the same answer
+        while True:
+            answer = read_user_variable(key, default, prompts, prefix)
+            problem = _answer_problem(key, answer, answers)
+            if problem is None:
+                break
+            console.print(Text(problem, style="prompt.invalid"), soft_wrap=True)
+        answers[key] = answer
+    return answers
+
+
+def _answer_problem(key: str, value: Any, answers: dict[str, Any]) -> str | None:
+    """Why an answer typed at the terminal is unusable, in one sentence; None when it is fine."""
+    if not isinstance(value, str):
+        return None
+    if _undecodable(value):
+        return "That answer holds bytes that are not text in this terminal's encoding; use plain ASCII."
+    if key == "project_name":
+        reason = _name_problem(value)
+        return f"The name {reason}." if reason else None
+    if key == "project_slug":
+        if not value:
+            name = str(answers.get("project_name", ""))
+            return f"The name {name!r} has no letters or digits to make a package name from; type one."
+        reason = _slug_problem(value)
+        return f"{value!r} {reason}." if reason else None
+    return None
 
 
 def _public_keys(template: Template) -> list[str]:
@@ -187,38 +251,69 @@ def _public_keys(template: Template) -> list[str]:
     return [key for key in data if not key.startswith("_")]
 
 
+def _undecodable(value: str) -> bool:
+    """Whether the text holds lone surrogates: bytes the terminal's encoding could not decode."""
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _name_problem(name: str) -> str | None:
+    """Why `name` cannot be the project name, as words that follow its subject; None when it can."""
+    name = name.strip()
+    if not name:
+        return "must not be empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"is {len(name)} characters long; keep it to {MAX_NAME_LENGTH}"
+    if any(not ch.isprintable() for ch in name):
+        return "must not contain control characters"
+    if '"' in name or "\\" in name:
+        # The name goes into docstrings and Markdown; these two would end or escape a string.
+        return "must not contain double quotes or backslashes"
+    return None
+
+
+def _slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be the project's package and folder, as words that follow it; None when it can."""
+    if not SLUG_RE.fullmatch(slug) or keyword.iskeyword(slug):
+        return (
+            "cannot be a Python package name: use lowercase ASCII letters, digits "
+            "and underscores, starting with a letter, and not a Python keyword"
+        )
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"is longer than {MAX_SLUG_LENGTH} characters"
+    if slug in SHADOWED or slug in sys.stdlib_module_names or _importable(slug):
+        return (
+            "is already the name of a module (installed, or used by the project's tools); "
+            "the project's package would hide it or be hidden by it"
+        )
+    return None
+
+
 def _check_names(values: dict[str, Any], slug_given: bool = True) -> None:
     for key, value in values.items():
-        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+        if isinstance(value, str) and _undecodable(value):
             raise InvalidContextError(
                 f"{key} holds bytes that are not text in this terminal's encoding; "
                 "use a UTF-8 locale (for example LANG=C.UTF-8) or plain ASCII."
             )
-    name = str(values.get("project_name", "")).strip()
-    if not name:
-        raise InvalidContextError("project_name must not be empty.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidContextError(f"project_name is {len(name)} characters long; keep it to {MAX_NAME_LENGTH}.")
-    if any(not ch.isprintable() for ch in name):
-        raise InvalidContextError("project_name must not contain control characters.")
-    if '"' in name or "\\" in name:
-        # The name goes into docstrings and Markdown; these two would end or escape a string.
-        raise InvalidContextError("project_name must not contain double quotes or backslashes.")
+    name = str(values.get("project_name", ""))
+    reason = _name_problem(name)
+    if reason:
+        raise InvalidContextError(f"project_name {reason}.")
+    name = name.strip()
     slug = str(values.get("project_slug", ""))
     # Say where a bad slug came from: the user's own project_slug, or the name.
-    origin = f"project_slug {slug!r}" if slug_given else f"The project_slug {slug!r}, made from project_name {name!r},"
-    hint = "" if slug_given else " Give one with project_slug=my_project."
-    if not SLUG_RE.fullmatch(slug) or keyword.iskeyword(slug):
+    if not slug and not slug_given:
         raise InvalidContextError(
-            f"{origin} cannot be a Python package name: use lowercase ASCII letters, digits "
-            f"and underscores, starting with a letter, and not a Python keyword.{hint}"
+            f"project_name {name!r} has no letters or digits to make project_slug from. "
+            "Give one with project_slug=my_project."
         )
-    if len(slug) > MAX_SLUG_LENGTH:
-        raise InvalidContextError(f"{origin} is longer than {MAX_SLUG_LENGTH} characters.{hint}")
-    if slug in SHADOWED or slug in sys.stdlib_module_names or _importable(slug):
+    reason = _slug_problem(slug)
+    if reason and slug_given:
+        raise InvalidContextError(f"project_slug {slug!r} {reason}. Choose another.")
+    if reason:
         raise InvalidContextError(
-            f"{origin} is already the name of a module (installed, or used by the project's tools); "
-            f"the project's package would hide it or be hidden by it.{hint or ' Choose another.'}"
+            f"The project_slug {slug!r}, made from project_name {name!r}, {reason}. "
+            "Give one with project_slug=my_project."
         )
 
 

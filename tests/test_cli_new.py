@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 
 import pytest
@@ -61,6 +62,86 @@ def test_prompts_for_the_name_unless_no_input(cli, fixture_templates, tmp_path):
     assert (tmp_path / "prompted_calc" / "prompted_calc").is_dir(), "the answer to the name question sets the slug"
 
 
+class Terminal(io.BytesIO):
+    """Typed answers, read as from a terminal: `new` asks again after an unusable one."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def ask(cli, tmp_path, typed: str):
+    return cli("new", "mini", "-o", tmp_path, "--no-git", input=Terminal(typed.encode()))
+
+
+def test_questions_are_in_words_and_the_slug_is_transliterated(cli, fixture_templates, tmp_path):
+    result = ask(cli, tmp_path, "Mon Projet d'été\n\n")
+    assert result.exit_code == 0, result.output
+    assert "[1/2] Project name (Mini Calc): " in result.stdout
+    assert "[2/2] Python package and folder name (mon_projet_d_ete): " in result.stdout
+    assert "project_name" not in result.stdout and "project_slug" not in result.stdout, "no raw keys in the questions"
+    init = (tmp_path / "mon_projet_d_ete" / "mon_projet_d_ete" / "__init__.py").read_text()
+    assert init.startswith('"""Mon Projet d\'été: a fixture package."""')
+
+
+def test_an_unusable_answer_is_explained_in_one_line_and_asked_again(cli, fixture_templates, tmp_path):
+    result = ask(cli, tmp_path, 'My "Calc"\nMy Calc\nclass\n\n')
+    assert result.exit_code == 0, result.output
+    # What the terminal shows, the typed answers aside: each question, then why its answer was refused.
+    assert result.stdout.startswith(
+        "  [1/2] Project name (Mini Calc): The name must not contain double quotes or backslashes.\n"
+        "  [1/2] Project name (Mini Calc): "
+        "  [2/2] Python package and folder name (my_calc): 'class' cannot be a Python package name: use lowercase "
+        "ASCII letters, digits and underscores, starting with a letter, and not a Python keyword.\n"
+        "  [2/2] Python package and folder name (my_calc): Created "
+    )
+    assert (tmp_path / "my_calc" / "my_calc").is_dir()
+    assert result.stderr == ""
+
+
+def test_a_name_without_letters_asks_for_the_package_name_with_no_default(cli, fixture_templates, tmp_path):
+    result = ask(cli, tmp_path, "🚀 !\n\nrocket\n")
+    assert result.exit_code == 0, result.output
+    assert "The name '🚀 !' has no letters or digits to make a package name from; type one.\n" in result.stdout
+    assert "[2/2] Python package and folder name: " in result.stdout, "no empty default is offered"
+    assert (tmp_path / "rocket" / "rocket").is_dir()
+
+
+def test_an_unusable_package_name_made_from_the_name_is_not_offered(cli, fixture_templates, tmp_path):
+    result = ask(cli, tmp_path, "2024 Tasks\ntasks_2024\n")
+    assert result.exit_code == 0, result.output
+    assert "'2024_tasks' cannot be a Python package name: use lowercase ASCII letters" in result.stdout
+    assert "(2024_tasks)" not in result.stdout
+    assert (tmp_path / "tasks_2024" / "tasks_2024").is_dir()
+
+
+def test_the_end_of_input_after_an_unusable_answer_creates_nothing(cli, fixture_templates, tmp_path):
+    result = ask(cli, tmp_path, "json\n\n")
+    assert "'json' is already the name of a module" in result.stdout
+    assert result.exit_code == 2
+    assert result.stderr == "Error: No answer given; use --no-input or key=value to skip the questions.\n"
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ('My "Calc"\n\n', "Error: project_name must not contain double quotes or backslashes.\n"),
+        ("json\n\n", "Error: The project_slug 'json', made from project_name 'json', is already the name of a module"),
+    ],
+)
+def test_without_a_terminal_an_unusable_answer_ends_new(cli, fixture_templates, tmp_path, typed, message):
+    result = cli("new", "mini", "-o", tmp_path, "--no-git", input=typed)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert listing(tmp_path) == []
+
+
+def test_without_a_terminal_the_slug_is_transliterated_too(cli, fixture_templates, tmp_path):
+    result = cli("new", "mini", "-o", tmp_path, "--no-git", input="Mon Projet d'été\n\n")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mon_projet_d_ete" / "mon_projet_d_ete").is_dir()
+
+
 def test_user_cookiecutter_config_and_replay_dir_are_left_alone(cli, fixture_templates, tmp_path, isolated_home):
     (isolated_home / ".cookiecutterrc").write_text('default_context:\n  project_name: "From RC"\n')
     assert new(cli, tmp_path, "--no-git").exit_code == 0
@@ -80,8 +161,10 @@ def test_user_cookiecutter_config_and_replay_dir_are_left_alone(cli, fixture_tem
         (["project_slug=conftest"], "project_slug 'conftest' is already the name of a module"),
         (["project_slug=_pytest"], "project_slug '_pytest' is already the name of a module"),
         (["project_name=Itsdangerous"], "The project_slug 'itsdangerous', made from project_name 'Itsdangerous',"),
-        (["project_name=Tâche!"], "made from project_name 'Tâche!', cannot be a Python package name"),
-        (["project_name=Tâche!"], "Give one with project_slug=my_project."),
+        (["project_name=2024 Tâches"], "'2024_taches', made from project_name '2024 Tâches', cannot be"),
+        (["project_name=2024 Tâches"], "Give one with project_slug=my_project."),
+        (["project_name=🚀"], "project_name '🚀' has no letters or digits to make project_slug from."),
+        (["project_name=?!…"], "project_name '?!…' has no letters or digits to make project_slug from."),
         (["project_name=" + "x" * 5000], "project_name is 5000 characters long; keep it to 100"),
         (["project_slug=" + "x" * 300], "project_slug '" + "x" * 300 + "' is longer than 64 characters"),
         (["project_name=T\udcc3\udca2che"], "holds bytes that are not text in this terminal's encoding"),

@@ -19,7 +19,7 @@ from scaffolder import devcheck, markers
 from scaffolder.project import find_project
 from scaffolder.templates import PROJECT_DIR_NAME, available_templates
 
-from .conftest import tree
+from .conftest import listing, tree
 
 TEMPLATES = {t.name: t for t in available_templates() if t.manifest_path.is_file()}
 COUNTS = {name: len(t.manifest().exercises) for name, t in TEMPLATES.items()}
@@ -112,9 +112,16 @@ def test_plain_cookiecutter_gives_the_same_learner_project(renders, name, tmp_pa
     assert tree(plain) == tree(renders[(name, 0)])
 
 
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("project_slug=class", "project_slug 'class' is not a valid Python package name"),
+        ("project_name=🚀 !", "project_name has no letters or digits to make project_slug from"),
+    ],
+)
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_plain_cookiecutter_refuses_a_slug_that_is_not_a_package(name, tmp_path):
-    env = dict(os.environ, HOME=str(tmp_path / "home"))
+def test_plain_cookiecutter_refuses_a_slug_that_is_not_a_package(name, tmp_path, answer, message):
+    env = dict(os.environ, HOME=str(tmp_path / "home"), PYTHONIOENCODING="utf-8")
     result = subprocess.run(
         [
             sys.executable,
@@ -124,16 +131,17 @@ def test_plain_cookiecutter_refuses_a_slug_that_is_not_a_package(name, tmp_path)
             "--no-input",
             "-o",
             str(tmp_path / "out"),
-            "project_slug=class",
+            answer,
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         env=env,
         timeout=120,
     )
     assert result.returncode != 0
-    assert "project_slug 'class' is not a valid Python package name" in result.stdout + result.stderr
-    assert not (tmp_path / "out" / "class").exists(), "cookiecutter removes the refused project"
+    assert message in result.stdout + result.stderr
+    assert listing(tmp_path / "out") == [], "cookiecutter removes the refused project"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
