@@ -188,6 +188,7 @@ def test_a_thread_left_running_does_not_hold_the_verdict(cli, solved):
     assert time.monotonic() - started < 20
 
 
+@pytest.mark.slow  # waits out the import limit, the test timeout plus ten seconds
 def test_a_loop_at_import_is_stopped_near_the_timeout(cli, project):
     edit(project / "mini_calc" / "calc.py", "def add(a, b):", "while True:\n    pass\n\n\ndef add(a, b):")
     (project / "tests" / "conftest.py").write_text("import mini_calc.calc  # noqa: F401\n")
@@ -198,8 +199,9 @@ def test_a_loop_at_import_is_stopped_near_the_timeout(cli, project):
     assert time.monotonic() - started < 30
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project, tmp_path, signum):
+@pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals, and child processes found through procps and /proc")
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project, tmp_path, signame):
     edit(project / "mini_calc" / "calc.py", ADD_STUB, "    while True:\n        pass")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -216,7 +218,7 @@ def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project,
     time.sleep(0.5)
     children = _children(process.pid)
     assert children, "the test run is going"
-    process.send_signal(signum)
+    process.send_signal(getattr(signal, signame))
     assert process.wait(timeout=20) != 0
     time.sleep(0.2)
     assert not [pid for pid in children if _alive(pid)], "the pytest child was stopped too"
@@ -237,6 +239,7 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split()[2] != "Z"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals: on Windows SIGTERM kills without running handlers")
 def test_sigterm_during_new_leaves_nothing_behind(tmp_path):
     out = tmp_path / "a" / "b"
     code = (
@@ -264,7 +267,17 @@ def test_sigterm_during_new_leaves_nothing_behind(tmp_path):
 # Class 6: ordinary problems get one line, not a traceback.
 
 
-@pytest.mark.parametrize("where", ["/proc/scaffolder-test", "file-parent"], ids=["read-only-proc", "file-parent"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param(
+            "/proc/scaffolder-test",
+            id="read-only-proc",
+            marks=pytest.mark.skipif(sys.platform != "linux", reason="/proc, where even root cannot make a folder"),
+        ),
+        pytest.param("file-parent", id="file-parent"),
+    ],
+)
 def test_an_output_directory_that_cannot_be_made(cli, fixture_templates, tmp_path, where):
     if where == "file-parent":
         (tmp_path / "file").write_text("x")
@@ -275,6 +288,7 @@ def test_an_output_directory_that_cannot_be_made(cli, fixture_templates, tmp_pat
     assert "Traceback" not in result.output
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="making a symlink needs extra rights on Windows")
 def test_a_dangling_symlink_as_the_target_is_refused(cli, fixture_templates, tmp_path):
     (tmp_path / "mini_calc").symlink_to(tmp_path / "nowhere")
     result = cli("new", "mini", "--no-input", "-o", tmp_path)
@@ -324,6 +338,7 @@ def test_a_path_with_a_space_is_quoted_in_the_cd_line(cli, fixture_templates, tm
     assert f"cd '{tmp_path / 'my dir' / 'mini_calc'}'" in result.stdout
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="util-linux `script` gives the command a terminal")
 def test_no_color_on_a_terminal_means_no_colour(project, tmp_path):
     # `script` gives the command a real terminal, where click would colour the output.
     code = f"import sys; from scaffolder.cli import main; main(['check', {str(project)!r}])"
@@ -351,6 +366,9 @@ def test_concurrent_hints_lose_no_update(project):
     assert json.loads((project / ".scaffolder" / "state.json").read_text())["hints_shown"] == {"greet": 3}
 
 
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="LC_ALL=C decodes arguments as ASCII on Linux; macOS and Windows give Unicode"
+)
 def test_an_ascii_locale_gets_an_encoding_message_not_a_control_character_one(tmp_path):
     env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     result = subprocess.run(

@@ -96,6 +96,7 @@ def test_json_output_is_cut_and_failures_are_fail(cli, fixture_templates, tmp_pa
 # reset and solution
 
 
+@pytest.mark.slow  # four runs of check
 def test_reset_then_solution_round_trips_with_backups(cli, fixture_templates, tmp_path):
     project = make(cli, tmp_path, "--solved")
     assert cli("check", project, "-e", "1").exit_code == 0
@@ -153,6 +154,7 @@ def test_reset_of_an_unknown_exercise_is_a_usage_error(cli, fixture_templates, t
     assert result.exit_code == 2 and result.stderr.startswith("Error: There is no exercise '7'")
 
 
+@pytest.mark.slow  # renders each real template
 @pytest.mark.parametrize("template", [t.name for t in available_templates()])
 def test_reset_and_solution_find_every_exercise_of_every_template(cli, tmp_path, template):
     """On each real template: a solved project resets each exercise, and the solution of each is what it has."""
