@@ -47,6 +47,7 @@ def scaffolder(*args, cwd=None, env=None, **kwargs) -> subprocess.CompletedProce
 # Class 1: git acts only on the new project.
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, and git
 def test_new_ignores_a_git_dir_in_the_environment(tmp_path):
     other = tmp_path / "other"
     other.mkdir()
@@ -89,6 +90,7 @@ def test_an_emoji_in_the_name_gives_a_project_that_checks(cli, fixture_templates
 # Class 3: the verdict depends only on the project's code.
 
 
+@pytest.mark.slow  # scaffolder in a subprocess, once per value
 @pytest.mark.parametrize("addopts", ["-x", "--co", "-k nothing", "-p no:scaffolder"])
 def test_pytest_addopts_in_the_environment_change_nothing(solved, addopts):
     result = scaffolder("check", solved, env={"PYTEST_ADDOPTS": addopts})
@@ -160,6 +162,7 @@ def test_a_huge_line_printed_at_import_stays_short(cli, project):
 # Class 5: a hang costs one timeout; nothing is left running.
 
 
+@pytest.mark.slow  # the fixture spins until the timeout
 def test_a_hang_in_every_test_costs_one_timeout(cli, project):
     # A loop that every test reaches, like one in create_app.
     edit(project / "mini_calc" / "calc.py", "def add(a, b):", "while False:\n    pass\n\n\ndef add(a, b):")
@@ -199,6 +202,7 @@ def test_a_loop_at_import_is_stopped_near_the_timeout(cli, project):
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.slow  # a spinning check, stopped by a signal, per signal
 @pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals, and child processes found through procps and /proc")
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
 def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project, tmp_path, signame):
@@ -239,6 +243,7 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split()[2] != "Z"
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, stopped by a signal
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals: on Windows SIGTERM kills without running handlers")
 def test_sigterm_during_new_leaves_nothing_behind(tmp_path):
     out = tmp_path / "a" / "b"
@@ -338,6 +343,7 @@ def test_a_path_with_a_space_is_quoted_in_the_cd_line(cli, fixture_templates, tm
     assert f"cd '{tmp_path / 'my dir' / 'mini_calc'}'" in result.stdout
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, in a terminal
 @pytest.mark.skipif(sys.platform != "linux", reason="util-linux `script` gives the command a terminal")
 def test_no_color_on_a_terminal_means_no_colour(project, tmp_path):
     # `script` gives the command a real terminal, where click would colour the output.
@@ -366,6 +372,7 @@ def test_concurrent_hints_lose_no_update(project):
     assert json.loads((project / ".scaffolder" / "state.json").read_text())["hints_shown"] == {"greet": 3}
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, in the C locale
 @pytest.mark.skipif(
     sys.platform != "linux", reason="LC_ALL=C decodes arguments as ASCII on Linux; macOS and Windows give Unicode"
 )

@@ -54,6 +54,7 @@ def text_verdicts(stdout):
     return {int(m[2]): m[1] == "PASS" for m in re.finditer(r"^\s+(PASS|FAIL|TODO|\?\?\?\?)\s+(\d+)\.", stdout, re.M)}
 
 
+@pytest.mark.slow  # two runs of check per state
 @pytest.mark.parametrize("flags", [(), ("--solved-through", "1"), ("--solved",)], ids=["learner", "part", "solved"])
 def test_json_results_follow_the_interface_and_agree_with_the_text(cli, fixture_templates, tmp_path, flags):
     project = make(cli, tmp_path, *flags)
@@ -172,6 +173,7 @@ def test_reset_and_solution_find_every_exercise_of_every_template(cli, tmp_path,
 # status and the journey
 
 
+@pytest.mark.slow  # two runs of check
 def test_status_shows_each_project_its_progress_and_what_next(cli, fixture_templates, tmp_path):
     assert "No practice project yet" in cli("status").stdout
     project = make(cli, tmp_path, "--solved-through", "1")

@@ -58,7 +58,7 @@ def test_installed_wheel_generates_and_checks_from_another_directory(wheel, tmp_
     # configured index (PyPI, or a local mirror), so a missing one fails here instead of hiding
     # behind a package this environment happens to have.
     installed = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile", str(wheel)],
         capture_output=True,
         text=True,
         timeout=900,
