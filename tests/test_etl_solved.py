@@ -1,4 +1,5 @@
-"""The solved etl-pipeline used as a learner uses it: its `flask etl` commands and its benchmark.
+"""The solved etl-pipeline used as a learner uses it: its `flask etl` commands and its benchmark,
+and what a learner sees when PostgreSQL is asked for without its driver.
 
 Benchmark timings are not asserted (shared machines are noisy): the script
 prints them. What is asserted is what a learner relies on when reading its
