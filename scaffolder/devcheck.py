@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,15 +48,21 @@ class Renders:
         return self.paths[self.count]
 
 
-def render_all(template: Template, root: Path, states: list[int] | None = None) -> Renders:
-    """Render the learner state, the solved state and each solved-through state asked for."""
-    count = len(template.manifest().exercises)
-    wanted = sorted(set(states if states is not None else range(count + 1)) | {0, count})
-    paths = {}
-    for through in wanted:
-        made = new_project(template, {}, root / f"through-{through}", no_input=True, solved_through=through, git=False)
-        paths[through] = made.path
-    return Renders(template, count, paths)
+def render_all(template: Template, root: Path, states: Iterable[int] | None = None) -> Renders:
+    """Render the learner state, the solved state and each solved-through state asked for (default: all)."""
+    renders = Renders(template, len(template.manifest().exercises), {})
+    render_more(renders, root, range(renders.count + 1) if states is None else states)
+    return renders
+
+
+def render_more(renders: Renders, root: Path, states: Iterable[int]) -> None:
+    """Add to `renders` the states asked for (and the learner and solved ones) that it does not have yet."""
+    for through in sorted((set(states) | {0, renders.count}) - set(renders.paths)):
+        made = new_project(
+            renders.template, {}, root / f"through-{through}", no_input=True, solved_through=through, git=False
+        )
+        renders.paths[through] = made.path
+    renders.paths = dict(sorted(renders.paths.items()))
 
 
 def run_checks(renders: Renders, workers: int = 2) -> None:

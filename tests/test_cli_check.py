@@ -51,6 +51,7 @@ def test_wrong_answer_shows_the_plain_words_message(cli, project):
     assert "test: tests/test_add.py:9" in result.stdout
 
 
+@pytest.mark.slow  # two runs of check
 def test_solving_moves_on_to_the_next_exercise_and_shows_output(cli, project):
     edit(
         project,
@@ -76,7 +77,15 @@ def test_editing_a_stub_marks_the_exercise_started(cli, project):
     )
 
 
-@pytest.mark.parametrize("damage", ["delete-folder", "bad-json", "wrong-shape"])
+# Each kind of damage costs a render of the template and a run: one of them in the quick run.
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "delete-folder",
+        pytest.param("bad-json", marks=pytest.mark.slow),
+        pytest.param("wrong-shape", marks=pytest.mark.slow),
+    ],
+)
 def test_a_lost_stub_record_is_rebuilt_from_the_template(cli, project, damage):
     import shutil
 
@@ -131,6 +140,7 @@ def test_code_that_raises_on_import_is_one_clear_line(cli, project):
     )
 
 
+@pytest.mark.slow  # the test spins until its timeout
 def test_a_hanging_test_times_out(cli, project):
     edit(
         project,
@@ -142,6 +152,7 @@ def test_a_hanging_test_times_out(cli, project):
     assert "Timeout" in result.stdout
 
 
+@pytest.mark.slow  # the import spins until the 3 s run limit
 def test_code_that_hangs_on_import_stops_the_run(project):
     edit(project, "def add(a, b):", "while True:\n    pass\n\n\ndef add(a, b):")
     with pytest.raises(TestRunError, match="did not finish within 3 s"):

@@ -1,4 +1,5 @@
-"""The solved etl-pipeline used as a learner uses it: its `flask etl` commands and its benchmark.
+"""The solved etl-pipeline used as a learner uses it: its `flask etl` commands and its benchmark,
+and what a learner sees when PostgreSQL is asked for without its driver.
 
 Benchmark timings are not asserted (shared machines are noisy): the script
 prints them. What is asserted is what a learner relies on when reading its
@@ -14,7 +15,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from scaffolder.generate import new_project
+
+# Each test renders the real etl-pipeline and runs its commands in subprocesses.
+pytestmark = pytest.mark.slow
 
 ROWS = 3000
 
@@ -69,3 +75,23 @@ def test_the_benchmark_prints_every_load_and_the_validating_loads_agree(tmp_path
     assert loaded["validated"] == loaded["pipeline"] == ROWS - planted, done.stdout
     for kind in ("bare", "same-table", "validated"):
         assert re.search(rf"pipeline rows/s = \d+\.\d\d x the {kind} baseline's", done.stdout), done.stdout
+
+
+def test_a_postgresql_url_without_psycopg_stops_with_one_line_saying_what_to_install(tmp_path):
+    """psycopg comes with scaffolder[postgres] only: without it, the app and its suite say so in one line."""
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, git=False).path
+    # With None in sys.modules, importlib finds no psycopg: as if it were not installed.
+    hide = "import sys; sys.modules['psycopg'] = None; "
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(DATABASE_URL="postgresql://learner@127.0.0.1:1/shop", PYTHONDONTWRITEBYTECODE="1")
+    for code, args in (
+        ("from flask.cli import main; main()", ["etl", "init-db"]),  # the flask command, the app from .flaskenv
+        ("import pytest; sys.exit(pytest.main())", ["-p", "no:cacheprovider"]),  # the project's suite
+    ):
+        command = [sys.executable, "-c", hide + code, *args]
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stderr.splitlines() == [
+            "DATABASE_URL names a PostgreSQL database, but its driver psycopg is not installed: "
+            'run python -m pip install "scaffolder[postgres]" (or "psycopg[binary]"), or unset DATABASE_URL.'
+        ], done.stderr

@@ -47,6 +47,7 @@ def scaffolder(*args, cwd=None, env=None, **kwargs) -> subprocess.CompletedProce
 # Class 1: git acts only on the new project.
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, and git
 def test_new_ignores_a_git_dir_in_the_environment(tmp_path):
     other = tmp_path / "other"
     other.mkdir()
@@ -89,6 +90,7 @@ def test_an_emoji_in_the_name_gives_a_project_that_checks(cli, fixture_templates
 # Class 3: the verdict depends only on the project's code.
 
 
+@pytest.mark.slow  # scaffolder in a subprocess, once per value
 @pytest.mark.parametrize("addopts", ["-x", "--co", "-k nothing", "-p no:scaffolder"])
 def test_pytest_addopts_in_the_environment_change_nothing(solved, addopts):
     result = scaffolder("check", solved, env={"PYTEST_ADDOPTS": addopts})
@@ -185,6 +187,7 @@ def test_a_huge_line_printed_at_import_stays_short(cli, project):
 # Class 5: a hang costs one timeout; nothing is left running.
 
 
+@pytest.mark.slow  # the fixture spins until the timeout
 def test_a_hang_in_every_test_costs_one_timeout(cli, project):
     # A loop that every test reaches, like one in create_app.
     edit(project / "mini_calc" / "calc.py", "def add(a, b):", "while False:\n    pass\n\n\ndef add(a, b):")
@@ -213,6 +216,7 @@ def test_a_thread_left_running_does_not_hold_the_verdict(cli, solved):
     assert time.monotonic() - started < 20
 
 
+@pytest.mark.slow  # waits out the import limit, the test timeout plus ten seconds
 def test_a_loop_at_import_is_stopped_near_the_timeout(cli, project):
     edit(project / "mini_calc" / "calc.py", "def add(a, b):", "while True:\n    pass\n\n\ndef add(a, b):")
     (project / "tests" / "conftest.py").write_text("import mini_calc.calc  # noqa: F401\n")
@@ -223,8 +227,10 @@ def test_a_loop_at_import_is_stopped_near_the_timeout(cli, project):
     assert time.monotonic() - started < 30
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project, tmp_path, signum):
+@pytest.mark.slow  # a spinning check, stopped by a signal, per signal
+@pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals, and child processes found through procps and /proc")
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project, tmp_path, signame):
     edit(project / "mini_calc" / "calc.py", ADD_STUB, "    while True:\n        pass")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -241,7 +247,7 @@ def test_a_signal_during_check_leaves_no_process_and_no_temporary_files(project,
     time.sleep(0.5)
     children = _children(process.pid)
     assert children, "the test run is going"
-    process.send_signal(signum)
+    process.send_signal(getattr(signal, signame))
     assert process.wait(timeout=20) != 0
     time.sleep(0.2)
     assert not [pid for pid in children if _alive(pid)], "the pytest child was stopped too"
@@ -262,6 +268,8 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split()[2] != "Z"
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, stopped by a signal
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals: on Windows SIGTERM kills without running handlers")
 def test_sigterm_during_new_leaves_nothing_behind(tmp_path):
     out = tmp_path / "a" / "b"
     code = (
@@ -291,7 +299,16 @@ def test_sigterm_during_new_leaves_nothing_behind(tmp_path):
 
 # A path through a file is bad input (exit 2); a folder the system will not make is a failure (exit 1).
 @pytest.mark.parametrize(
-    ("where", "code"), [("/proc/scaffolder-test", 1), ("file-parent", 2)], ids=["read-only-proc", "file-parent"]
+    ("where", "code"),
+    [
+        pytest.param(
+            "/proc/scaffolder-test",
+            1,
+            id="read-only-proc",
+            marks=pytest.mark.skipif(sys.platform != "linux", reason="/proc, where even root cannot make a folder"),
+        ),
+        pytest.param("file-parent", 2, id="file-parent"),
+    ],
 )
 def test_an_output_directory_that_cannot_be_made(cli, fixture_templates, tmp_path, where, code):
     if where == "file-parent":
@@ -303,6 +320,7 @@ def test_an_output_directory_that_cannot_be_made(cli, fixture_templates, tmp_pat
     assert "Traceback" not in result.output
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="making a symlink needs extra rights on Windows")
 def test_a_dangling_symlink_as_the_target_is_refused(cli, fixture_templates, tmp_path):
     (tmp_path / "mini_calc").symlink_to(tmp_path / "nowhere")
     result = cli("new", "mini", "--no-input", "-o", tmp_path)
@@ -352,6 +370,8 @@ def test_a_path_with_a_space_is_quoted_in_the_cd_line(cli, fixture_templates, tm
     assert f"cd '{tmp_path / 'my dir' / 'mini_calc'}'" in result.stdout
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, in a terminal
+@pytest.mark.skipif(sys.platform != "linux", reason="util-linux `script` gives the command a terminal")
 def test_no_color_on_a_terminal_means_no_colour(project, tmp_path):
     # `script` gives the command a real terminal, where click would colour the output.
     code = f"import sys; from scaffolder.cli import main; main(['check', {str(project)!r}])"
@@ -379,6 +399,10 @@ def test_concurrent_hints_lose_no_update(project):
     assert json.loads((project / ".scaffolder" / "state.json").read_text())["hints_shown"] == {"greet": 3}
 
 
+@pytest.mark.slow  # scaffolder in its own interpreter, in the C locale
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="LC_ALL=C decodes arguments as ASCII on Linux; macOS and Windows give Unicode"
+)
 def test_an_ascii_locale_gets_an_encoding_message_not_a_control_character_one(tmp_path):
     env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     result = subprocess.run(

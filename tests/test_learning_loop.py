@@ -54,6 +54,7 @@ def text_verdicts(stdout):
     return {int(m[2]): m[1] == "PASS" for m in re.finditer(r"^\s+(PASS|FAIL|TODO|\?\?\?\?)\s+(\d+)\.", stdout, re.M)}
 
 
+@pytest.mark.slow  # two runs of check per state
 @pytest.mark.parametrize("flags", [(), ("--solved-through", "1"), ("--solved",)], ids=["learner", "part", "solved"])
 def test_json_results_follow_the_interface_and_agree_with_the_text(cli, fixture_templates, tmp_path, flags):
     project = make(cli, tmp_path, *flags)
@@ -96,6 +97,7 @@ def test_json_output_is_cut_and_failures_are_fail(cli, fixture_templates, tmp_pa
 # reset and solution
 
 
+@pytest.mark.slow  # four runs of check
 def test_reset_then_solution_round_trips_with_backups(cli, fixture_templates, tmp_path):
     project = make(cli, tmp_path, "--solved")
     assert cli("check", project, "-e", "1").exit_code == 0
@@ -153,6 +155,7 @@ def test_reset_of_an_unknown_exercise_is_a_usage_error(cli, fixture_templates, t
     assert result.exit_code == 2 and result.stderr.startswith("Error: There is no exercise '7'")
 
 
+@pytest.mark.slow  # renders each real template
 @pytest.mark.parametrize("template", [t.name for t in available_templates()])
 def test_reset_and_solution_find_every_exercise_of_every_template(cli, tmp_path, template):
     """On each real template: a solved project resets each exercise, and the solution of each is what it has."""
@@ -178,6 +181,7 @@ def solve_greet(project):
     calc(project).write_text(calc(project).read_text().replace('    return ""', '    return f"Hello, {name}!"'))
 
 
+@pytest.mark.slow  # two runs of check
 def test_status_shows_each_project_its_progress_and_what_next(cli, fixture_templates, tmp_path):
     empty = cli("status").stdout
     assert "No practice project yet" in empty and "Start with level 1, Mini calculator: scaffolder new mini" in empty

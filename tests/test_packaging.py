@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -54,38 +53,31 @@ def test_wheel_holds_templates_with_dotfiles_and_no_bytecode(wheel):
 def test_installed_wheel_generates_and_checks_from_another_directory(wheel, tmp_path):
     env_dir = tmp_path / "fresh"
     venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    # The dependencies come from this environment, so the test needs no download;
-    # scaffolder itself comes only from the wheel.
+    python = env_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    # The wheel with the dependencies it declares and nothing else: pip resolves them from the
+    # configured index (PyPI, or a local mirror), so a missing one fails here instead of hiding
+    # behind a package this environment happens to have.
+    installed = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert installed.returncode == 0, (
+        f"pip could not install the wheel with its dependencies: {installed.stderr[-3000:]}"
+    )
+    consistent = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True, timeout=120)
+    assert consistent.returncode == 0, consistent.stdout + consistent.stderr
     fresh_site = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
-    outer_site = sysconfig.get_paths()["purelib"]
-    Path(fresh_site, "outer-deps.pth").write_text(outer_site + "\n")
-    subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
     where = tmp_path / "elsewhere"
     where.mkdir()
-    env = dict(os.environ, HOME=str(tmp_path / "home"), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTHONPATH", None)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("FLASK_")}
+    env.update(HOME=str(tmp_path / "home"), PYTHONDONTWRITEBYTECODE="1")
     origin = subprocess.run(
         [python, "-c", "import scaffolder; print(scaffolder.__file__)"],
         cwd=where,
@@ -96,7 +88,7 @@ def test_installed_wheel_generates_and_checks_from_another_directory(wheel, tmp_
     ).stdout
     assert origin.startswith(fresh_site), f"scaffolder must come from the wheel, not {origin}"
 
-    scaffolder = env_dir / "bin" / "scaffolder"
+    scaffolder = python.with_name("scaffolder")
     made = subprocess.run(
         [scaffolder, "new", "crud-app", "--no-input"], cwd=where, env=env, capture_output=True, text=True, timeout=120
     )
@@ -132,3 +124,27 @@ def test_installed_wheel_generates_and_checks_from_another_directory(wheel, tmp_
         [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env, capture_output=True, text=True
     )
     assert tests.returncode == 0, tests.stdout[-2000:]
+
+    # PostgreSQL's driver is the postgres extra: without it, an etl project asked for PostgreSQL says so in one line.
+    etl = subprocess.run(
+        [scaffolder, "new", "etl-pipeline", "--no-input", "--no-git", "project_slug=shop_etl"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert etl.returncode == 0, etl.stdout + etl.stderr
+    no_driver = subprocess.run(
+        [python, "-m", "flask", "etl", "init-db"],
+        cwd=where / "shop_etl",
+        env=dict(env, DATABASE_URL="postgresql://learner@127.0.0.1:1/shop"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert no_driver.returncode == 1, no_driver.stdout + no_driver.stderr
+    assert no_driver.stderr.splitlines() == [
+        "DATABASE_URL names a PostgreSQL database, but its driver psycopg is not installed: "
+        'run python -m pip install "scaffolder[postgres]" (or "psycopg[binary]"), or unset DATABASE_URL.'
+    ], no_driver.stderr

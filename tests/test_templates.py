@@ -1,8 +1,10 @@
 """Every shipped template, in every state, through `scaffolder dev check`'s own steps (one
 implementation: scaffolder.devcheck), plus what only a shipped template must hold.
 
-Each template is rendered once per session in every state, and the generated suites
-run in subprocesses, two at a time.
+Each template is rendered once per session, and only when a selected test needs it:
+`python -m pytest -k crud-app` renders crud-app alone. The learner and solved renders come
+first; the states in between, and `scaffolder check` on every state (the suites run in
+subprocesses, two at a time), only for the dev check steps that judge verdicts.
 """
 
 from __future__ import annotations
@@ -22,26 +24,26 @@ from scaffolder.templates import PROJECT_DIR_NAME, available_templates
 from .conftest import listing, tree
 
 TEMPLATES = {t.name: t for t in available_templates() if t.manifest_path.is_file()}
-COUNTS = {name: len(t.manifest().exercises) for name, t in TEMPLATES.items()}
 
 pytestmark = pytest.mark.slow
 
+# The dev check steps that judge `scaffolder check`'s verdicts, so need every state checked.
+NEEDS_CHECKS = {devcheck.learner_fails_every_exercise, devcheck.solved_through_n_passes_exactly_the_first_n}
+
+
+@pytest.fixture(scope="session", params=list(TEMPLATES))
+def rendered(request, tmp_path_factory) -> devcheck.Renders:
+    """One template's learner and solved renders, made once per session when a selected test asks for them."""
+    name = request.param
+    return devcheck.render_all(TEMPLATES[name], tmp_path_factory.mktemp(name), states=[])
+
 
 @pytest.fixture(scope="session")
-def all_renders(tmp_path_factory):
-    """template name -> devcheck.Renders, rendered and checked once per session."""
-    found = {}
-    for name, template in TEMPLATES.items():
-        renders = devcheck.render_all(template, tmp_path_factory.mktemp(name))
-        devcheck.run_checks(renders)
-        found[name] = renders
-    return found
-
-
-@pytest.fixture(scope="session")
-def renders(all_renders):
-    """(template, solved_through) -> project path."""
-    return {(name, n): path for name, r in all_renders.items() for n, path in r.paths.items()}
+def checked(rendered, tmp_path_factory) -> devcheck.Renders:
+    """The same template rendered in every state, with `scaffolder check` run on each state."""
+    devcheck.render_more(rendered, tmp_path_factory.mktemp(rendered.template.name), range(rendered.count + 1))
+    devcheck.run_checks(rendered)
+    return rendered
 
 
 def rendered_path(project: Path, relative: Path) -> Path:
@@ -50,15 +52,13 @@ def rendered_path(project: Path, relative: Path) -> Path:
 
 
 @pytest.mark.parametrize("step", [step for _, step in devcheck.STEPS], ids=[s.__name__ for _, s in devcheck.STEPS])
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_dev_check_step(all_renders, name, step):
-    problems = step(all_renders[name])
+def test_dev_check_step(request, rendered, step):
+    problems = step(request.getfixturevalue("checked") if step in NEEDS_CHECKS else rendered)
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_solved_render_passes_its_own_suite_with_plain_pytest(renders, name):
-    project = renders[(name, COUNTS[name])]
+def test_solved_render_passes_its_own_suite_with_plain_pytest(rendered):
+    project = rendered.solved
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
         cwd=project,
@@ -71,10 +71,9 @@ def test_solved_render_passes_its_own_suite_with_plain_pytest(renders, name):
     assert re.search(r"^\d+ passed in ", result.stdout, re.M), result.stdout[-500:]
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_flask_templates_survive_cookiecutter(renders, name):
-    source = TEMPLATES[name].path / PROJECT_DIR_NAME
-    project = renders[(name, COUNTS[name])]
+def test_flask_templates_survive_cookiecutter(rendered):
+    source = rendered.template.path / PROJECT_DIR_NAME
+    project = rendered.solved
     html = [p for p in source.rglob("*.html")]
     assert html, "the template has Jinja pages"
     for path in html:
@@ -83,25 +82,23 @@ def test_flask_templates_survive_cookiecutter(renders, name):
             assert rendered_path(project, path.relative_to(source)).read_text(encoding="utf-8") == text
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_project_describes_itself(renders, name):
-    project = renders[(name, 0)]
+def test_project_describes_itself(rendered):
+    project = rendered.learner
     manifest = find_project(project).manifest
     doc = (project / "EXERCISES.md").read_text(encoding="utf-8")
     for exercise in manifest.exercises:
         assert f"## {exercise.number}. {exercise.title}" in doc
         assert not any(hint in doc for hint in exercise.hints), f"a hint of {exercise.slug} is in EXERCISES.md"
-        for name_ in exercise.files:
-            assert (project / name_).is_file(), f"{exercise.slug} names {name_}, which does not exist"
+        for name in exercise.files:
+            assert (project / name).is_file(), f"{exercise.slug} names {name}, which does not exist"
     for dotfile in (".gitignore", ".flaskenv"):
         assert (project / dotfile).is_file(), f"{dotfile} is missing"
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_plain_cookiecutter_gives_the_same_learner_project(renders, name, tmp_path):
+def test_plain_cookiecutter_gives_the_same_learner_project(rendered, tmp_path):
     env = dict(os.environ, HOME=str(tmp_path / "home"), PYTHONDONTWRITEBYTECODE="1")
     result = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", str(TEMPLATES[name].path), "--no-input", "-o", str(tmp_path / "out")],
+        [sys.executable, "-m", "cookiecutter", str(rendered.template.path), "--no-input", "-o", str(tmp_path / "out")],
         capture_output=True,
         text=True,
         env=env,
@@ -109,7 +106,7 @@ def test_plain_cookiecutter_gives_the_same_learner_project(renders, name, tmp_pa
     )
     assert result.returncode == 0, result.stdout + result.stderr
     (plain,) = (tmp_path / "out").iterdir()
-    assert tree(plain) == tree(renders[(name, 0)])
+    assert tree(plain) == tree(rendered.learner)
 
 
 @pytest.mark.parametrize(
@@ -144,12 +141,11 @@ def test_plain_cookiecutter_refuses_a_slug_that_is_not_a_package(name, tmp_path,
     assert listing(tmp_path / "out") == [], "cookiecutter removes the refused project"
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_the_project_works_in_the_tools_environment(renders, name):
+def test_the_project_works_in_the_tools_environment(rendered):
     """The project's README and settings agree with the tool: one environment, no hangs, .flaskenv read."""
     import tomllib
 
-    project = renders[(name, COUNTS[name])]
+    project = rendered.solved
     settings = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     pytest_settings = settings["tool"]["pytest"]["ini_options"]
     assert int(pytest_settings.get("timeout", 0)) > 0, "the project's pytest config sets a per-test timeout"
@@ -177,12 +173,13 @@ def test_the_project_works_in_the_tools_environment(renders, name):
     assert "static" in result.stdout
 
 
-def test_plain_pytest_stops_a_view_that_loops_forever(renders, tmp_path):
+@pytest.mark.parametrize("rendered", ["crud-app"], indirect=True)
+def test_plain_pytest_stops_a_view_that_loops_forever(rendered, tmp_path):
     """The crud-app's own pytest settings stop a hanging test: plain pytest cannot hang."""
     import shutil
 
     project = tmp_path / "looping"
-    shutil.copytree(renders[("crud-app", COUNTS["crud-app"])], project)
+    shutil.copytree(rendered.solved, project)
     main = next(project.glob("*/main.py"))
     text = main.read_text(encoding="utf-8")
     main.write_text(text.replace('return {"status": "ok"}', "while True:\n        pass"), encoding="utf-8")
@@ -208,9 +205,8 @@ def test_plain_pytest_stops_a_view_that_loops_forever(renders, tmp_path):
     assert "Timeout" in result.stdout and "1 failed" in result.stdout, result.stdout[-2000:]
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_bandit_finds_no_medium_or_high_issue_in_the_solved_package(renders, name):
-    project = renders[(name, COUNTS[name])]
+def test_bandit_finds_no_medium_or_high_issue_in_the_solved_package(rendered):
+    project = rendered.solved
     result = subprocess.run(
         [sys.executable, "-m", "bandit", "-r", project.name, "-ll", "-q"],
         cwd=project,

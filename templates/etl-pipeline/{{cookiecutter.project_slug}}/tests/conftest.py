@@ -16,7 +16,9 @@ from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.generate import write_sample
 from {{ cookiecutter.project_slug }}.records import Order
 
-DATABASE_URL = os.environ.get("DATABASE_URL")
+# Made here, on loading: when it names PostgreSQL and psycopg is missing, the run stops
+# with one line saying what to install, before any test.
+DATABASE_URL = database_url(os.environ["DATABASE_URL"], "") if os.environ.get("DATABASE_URL") else None
 
 
 def pytest_report_header(config):
@@ -25,13 +27,13 @@ def pytest_report_header(config):
         return "database: sqlite (a file per test; set DATABASE_URL to use PostgreSQL)"
     from sqlalchemy.engine import make_url
 
-    url = make_url(database_url(DATABASE_URL, ""))
+    url = make_url(DATABASE_URL)
     return f"database: {url.get_backend_name()} ({url.render_as_string(hide_password=True)})"
 
 
 def make_app(tmp_path, **overrides):
     """An app in testing mode with empty tables (no products yet)."""
-    uri = database_url(DATABASE_URL, "") if DATABASE_URL else f"sqlite:///{tmp_path / 'test.sqlite'}"
+    uri = DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
     config = {
         "TESTING": True,
         "SECRET_KEY": "test",

@@ -9,6 +9,7 @@ Generate a sample and load it:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 from flask import Flask
@@ -39,12 +40,20 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def database_url(url: str | None, instance_path: str) -> str:
-    """The SQLAlchemy URL: DATABASE_URL when set (PostgreSQL through psycopg 3), else a SQLite file."""
+    """The SQLAlchemy URL: DATABASE_URL when set (PostgreSQL through psycopg 3), else a SQLite file.
+
+    A PostgreSQL URL without psycopg installed stops the program with one line saying what to install.
+    """
     if not url:
         return "sqlite:///" + os.path.join(instance_path, "{{ cookiecutter.project_slug }}.sqlite")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("postgresql+psycopg://") and importlib.util.find_spec("psycopg") is None:
+        raise SystemExit(
+            "DATABASE_URL names a PostgreSQL database, but its driver psycopg is not installed: "
+            'run python -m pip install "scaffolder[postgres]" (or "psycopg[binary]"), or unset DATABASE_URL.'
+        )
     return url
 
 
