@@ -23,6 +23,7 @@ from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
 
 MAX_OUTPUT_LINES = 20
 MAX_OUTPUT_CHARS = 2000
+MAX_PRINTED_CHARS = 1000  # of what a test printed, kept for `check --format json` (which shows up to 500)
 TIMEOUT_MESSAGE = "Timeout (>"  # how pytest-timeout's failures begin
 PROGRESS_ENV = "SCAFFOLDER_PROGRESS"
 report_key = pytest.StashKey[dict[str, Any]]()
@@ -117,6 +118,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
         entry["message"] = _skip_reason(report)
+    # What the test itself printed, passing or not, without pytest's headers; each phase's
+    # report holds the output of the phases before it, so the last one holds it all.
+    printed = report.capstdout + report.capstderr
+    if printed:
+        entry["printed"] = printed[:MAX_PRINTED_CHARS]
     return report
 
 
