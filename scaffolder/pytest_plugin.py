@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,13 @@ from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
 
 MAX_OUTPUT_LINES = 20
 MAX_OUTPUT_CHARS = 2000
+MAX_PRINTED_CHARS = 1000  # of what a test printed, kept for `check --format json` (which shows up to 500)
 TIMEOUT_MESSAGE = "Timeout (>"  # how pytest-timeout's failures begin
 PROGRESS_ENV = "SCAFFOLDER_PROGRESS"
 report_key = pytest.StashKey[dict[str, Any]]()
 _slug_key = pytest.StashKey["str | None"]()
 _exitstatus_key = pytest.StashKey[int]()
+_files_key = pytest.StashKey[dict[str, tuple["str | None", str]]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,6 +87,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.getoption("scaffolder_report"):
+        # Nothing reads pytest's own traceback of a failing test: the report carries the
+        # message and the locations, taken from the exception itself. Formatting the long
+        # traceback (parsing every module on it) took most of a run where many tests fail.
+        # Collection is over, so a collection error still gets its full text (and location).
+        session.config.option.tbstyle = "line"
     _progress("collected\n")
 
 
@@ -109,6 +118,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
         entry["message"] = _skip_reason(report)
+    # What the test itself printed, passing or not, without pytest's headers; each phase's
+    # report holds the output of the phases before it, so the last one holds it all.
+    printed = report.capstdout + report.capstderr
+    if printed:
+        entry["printed"] = printed[:MAX_PRINTED_CHARS]
     return report
 
 
@@ -178,27 +192,41 @@ def _plain_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
 
 def _locations(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> tuple[str | None, str]:
     """The innermost frame in the learner's own code, and the innermost frame in the tests."""
-    root = item.config.rootpath.resolve()
     learner = test = None
-    for entry in reversed(excinfo.traceback):
-        path = Path(entry.path)
-        if not path.is_absolute() or not path.is_file():
-            continue  # generated code, such as "<sqlalchemy generated wrapper>"
-        try:
-            relative = path.resolve().relative_to(root)
-        except (ValueError, OSError):
-            continue
-        if {"site-packages", ".venv", "venv"}.intersection(relative.parts):
-            continue
-        where = f"{relative.as_posix()}:{entry.lineno + 1}"
-        if relative.parts[0] == "tests" or relative.name.startswith("test_") or relative.name == "conftest.py":
-            test = test or where
-        else:
-            learner = learner or where
+    for frame, lineno in reversed(list(traceback.walk_tb(excinfo.tb))):
+        kind, relative = _classify(item.config, frame.f_code.co_filename)
+        if kind == "test":
+            test = test or f"{relative}:{lineno}"
+        elif kind == "learner":
+            learner = learner or f"{relative}:{lineno}"
     if test is None:
         path, lineno, _ = item.location
         test = f"{path}:{(lineno or 0) + 1}"
     return learner, test
+
+
+def _classify(config: pytest.Config, filename: str) -> tuple[str | None, str]:
+    """("test" | "learner" | None, the path relative to the project) for a frame's file, worked out once per file."""
+    cache = config.stash.setdefault(_files_key, {})
+    absolute = os.path.abspath(filename) if filename else ""
+    if absolute not in cache:
+        cache[absolute] = _classify_file(config.rootpath.resolve(), absolute)
+    return cache[absolute]
+
+
+def _classify_file(root: Path, filename: str) -> tuple[str | None, str]:
+    path = Path(filename)
+    if not filename or not path.is_file():
+        return None, ""  # generated code, such as "<sqlalchemy generated wrapper>"
+    try:
+        relative = path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return None, ""
+    if {"site-packages", ".venv", "venv"}.intersection(relative.parts):
+        return None, ""
+    if relative.parts[0] == "tests" or relative.name.startswith("test_") or relative.name == "conftest.py":
+        return "test", relative.as_posix()
+    return "learner", relative.as_posix()
 
 
 def _captured(report: pytest.TestReport) -> str:

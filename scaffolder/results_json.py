@@ -10,8 +10,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from scaffolder.verdicts import PASSED
+
 INTERFACE_VERSION = 3
-MAX_OUTPUT_CHARS = 500  # the interface's limit on a test's captured output
+MAX_OUTPUT_CHARS = 500  # the interface's limit on a test's output, this notice included
+TRUNCATED = "\nOutput was truncated. Please limit to 500 chars."  # the notice the interface suggests
 
 
 def error_document(message: str) -> dict:
@@ -20,34 +23,52 @@ def error_document(message: str) -> dict:
 
 
 def results_document(result, root: Path) -> dict:
-    """The document for a finished check: one entry per test, in exercise order."""
+    """The document for a finished check: one entry per test, in exercise order.
+
+    A test's `name` is its pytest node id (file, function and parameters), unique in the run;
+    `output` is what the test printed, passing or not.
+    """
     sources = _TestSources(root)
+    hung = (result.stopped or {}).get("nodeid")
     tests = []
     for exercise_result in result.exercises:
         for test in exercise_result.tests:
-            status = _status(test)
-            output = test.output[:MAX_OUTPUT_CHARS] if test.output else None
+            status = _status(test, hung)
             tests.append(
                 {
-                    "name": test.name,
+                    "name": test.nodeid,
                     "status": status,
                     "message": None if status == "pass" else (test.message or test.outcome),
-                    "output": output,
+                    "output": _output(test.printed),
                     "test_code": sources.code(test.nodeid),
                     "task_id": exercise_result.exercise.number,
                 }
             )
-    every_exercise_passes = all(r.status == "passed" for r in result.exercises)
-    status = "pass" if every_exercise_passes and tests else "fail"
+    if not tests:
+        return error_document("No test ran: the project has no tests for the exercises selected.")
+    every_exercise_passes = all(r.status == PASSED for r in result.exercises)
+    status = "pass" if every_exercise_passes else "fail"
     return {"version": INTERFACE_VERSION, "status": status, "message": None, "tests": tests}
 
 
-def _status(test) -> str:
+def _status(test, hung: str | None) -> str:
+    """pass; fail when the test ran and found the code wrong; error when the test could not run to its end."""
     if test.outcome == "passed":
         return "pass"
-    if test.outcome == "failed" and test.kind not in ("assertion", ""):
-        return "error"  # an exception other than a failed assertion: the code crashed
-    return "fail"  # a failed assertion, a skipped test (not a pass), a test not run
+    if test.outcome == "not run" or test.nodeid == hung:
+        return "error"  # stopped by a hang, its own or an earlier test's
+    if test.outcome == "failed" and test.phase in ("setup", "teardown"):
+        return "error"  # a fixture raised: the test itself did not run, or did not finish
+    return "fail"  # the test's own code raised (an assertion or the code under test), or it was skipped
+
+
+def _output(printed: str) -> str | None:
+    """What the test printed, within the interface's 500 characters (cut with the notice it asks for)."""
+    if not printed:
+        return None
+    if len(printed) <= MAX_OUTPUT_CHARS:
+        return printed
+    return printed[: MAX_OUTPUT_CHARS - len(TRUNCATED)] + TRUNCATED
 
 
 class _TestSources:

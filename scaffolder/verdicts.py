@@ -35,6 +35,8 @@ class TestResult:
     location: str | None = None
     test_location: str | None = None
     output: str = ""
+    phase: str = ""  # of a failure: setup, call or teardown
+    printed: str = ""  # what the test printed, passing or not (its start)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def judge(data: dict[str, Any], exercises: list[Exercise], root: Path, stubs: St
             location=raw.get("location"),
             test_location=raw.get("test_location"),
             output=raw.get("output", ""),
+            phase=raw.get("phase", ""),
+            printed=raw.get("printed", ""),
         )
         by_slug.setdefault(raw.get("exercise") or "", []).append(result)
     stopped = data.get("stopped")

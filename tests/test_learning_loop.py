@@ -71,7 +71,7 @@ def test_json_results_follow_the_interface_and_agree_with_the_text(cli, fixture_
     first = document["tests"][0]
     assert first["test_code"].startswith("def test_") and "add(" in first["test_code"]
     if not flags:
-        assert first["status"] == "error" and "NotImplementedError" in first["message"]
+        assert first["status"] == "fail" and "NotImplementedError" in first["message"]
 
 
 def test_json_for_code_that_does_not_import_is_an_error_document(cli, fixture_templates, tmp_path):
