@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,8 @@ PASSED, FAILING, NOT_STARTED, NO_TESTS = "passed", "failing", "not started", "no
 TEST_TIMEOUT = 10  # seconds a single test may take before it counts as hanging
 MAX_TEST_TIMEOUT = 600  # beyond this a "timeout" is no protection at all
 RUN_TIMEOUT = 300  # seconds the whole run may take (covers hangs outside tests)
-IMPORT_GRACE = 10  # seconds on top of the test timeout for pytest to import the project
+IMPORT_GRACE = 10  # seconds of CPU time on top of the test timeout for pytest to import the project
+IMPORT_WAIT_FACTOR = 6  # the wall-clock limit on importing, as a multiple of its CPU limit: only a wait meets it
 POLL_SECONDS = 0.02
 MAX_OUTPUT_LINES = 400  # of pytest's own output, kept to explain a run that did not report
 MAX_LINE_BYTES = 2000
@@ -111,14 +113,19 @@ def run_check(
             command.append(f"--scaffolder-only={only.slug}")
         command.extend(test_files)
         env = {k: v for k, v in os.environ.items() if k not in IGNORED_ENVIRONMENT}
-        env.update(
-            PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", SCAFFOLDER_PROGRESS=str(progress_path)
-        )
         # Importing the learner's code should take seconds; a loop there is found
-        # long before the whole run's limit.
+        # long before the whole run's limit: by CPU time in the plugin (POSIX), so a
+        # busy machine is not taken for a loop, and by a generous wall-clock limit here.
         import_timeout = test_timeout + IMPORT_GRACE
+        env.update(
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+            SCAFFOLDER_PROGRESS=str(progress_path),
+            SCAFFOLDER_IMPORT_CPU=f"{import_timeout:g}",
+        )
+        import_wait = import_timeout * (IMPORT_WAIT_FACTOR if hasattr(signal, "setitimer") else 1)
         returncode, output = _run(
-            command, project.root, env, progress_path, import_timeout, run_timeout, launcher or launch_subprocess
+            command, project.root, env, progress_path, import_wait, run_timeout, launcher or launch_subprocess
         )
         data = _read_report(report_path, returncode, output, progress_path, project.root)
     if data["collect_errors"]:

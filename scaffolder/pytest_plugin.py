@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -24,6 +25,10 @@ MAX_OUTPUT_LINES = 20
 MAX_OUTPUT_CHARS = 2000
 TIMEOUT_MESSAGE = "Timeout (>"  # how pytest-timeout's failures begin
 PROGRESS_ENV = "SCAFFOLDER_PROGRESS"
+# Seconds of CPU time that importing the project (conftest.py, the test modules and the
+# learner's code they import) may use, set by `scaffolder check`. CPU time, not wall-clock
+# time: a busy or slow machine does not use it up faster, a loop at import does.
+IMPORT_CPU_ENV = "SCAFFOLDER_IMPORT_CPU"
 report_key = pytest.StashKey[dict[str, Any]]()
 _slug_key = pytest.StashKey["str | None"]()
 _exitstatus_key = pytest.StashKey[int]()
@@ -51,6 +56,27 @@ def _progress(text: str) -> None:
     target = os.environ.get(PROGRESS_ENV)
     if target:
         Path(target).write_text(text, encoding="utf-8")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests() -> None:
+    """Before the first conftest.py is imported: start the CPU-time limit on importing (POSIX only)."""
+    try:
+        seconds = float(os.environ.get(IMPORT_CPU_ENV, ""))
+    except ValueError:
+        return
+    if seconds > 0 and hasattr(signal, "setitimer"):
+
+        def stop(signum, frame):
+            # Raised where the import was running, and shown there: the learner's loop, not this line.
+            __tracebackhide__ = True
+            raise TimeoutError(
+                f"importing the project used more than {seconds:g} s of CPU time: "
+                "does the code loop forever when it is imported?"
+            )
+
+        signal.signal(signal.SIGPROF, stop)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -84,6 +110,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    if hasattr(signal, "setitimer") and os.environ.get(IMPORT_CPU_ENV):
+        signal.setitimer(signal.ITIMER_PROF, 0)  # imported: the tests have their own limit
     _progress("collected\n")
 
 

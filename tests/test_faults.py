@@ -188,14 +188,14 @@ def test_a_thread_left_running_does_not_hold_the_verdict(cli, solved):
     assert time.monotonic() - started < 20
 
 
-def test_a_loop_at_import_is_stopped_near_the_timeout(cli, project):
+def test_a_loop_at_import_is_stopped_by_its_cpu_time(cli, project):
+    # By CPU time, which a busy machine does not use up faster: the message names the loop's line.
     edit(project / "mini_calc" / "calc.py", "def add(a, b):", "while True:\n    pass\n\n\ndef add(a, b):")
     (project / "tests" / "conftest.py").write_text("import mini_calc.calc  # noqa: F401\n")
-    started = time.monotonic()
     result = cli("check", project, "--timeout", "2")
     assert result.exit_code == 1
-    assert "did not finish importing within 12 s" in result.stderr
-    assert time.monotonic() - started < 30
+    assert "used more than 12 s of CPU time" in result.stderr, result.stderr
+    assert "(mini_calc/calc.py:" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
