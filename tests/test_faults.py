@@ -130,7 +130,7 @@ def test_a_test_file_edited_to_pass_is_noticed(cli, project):
     edit(test_file, "def test_", "def test_x():\n    return\n\n\ndef unused_")
     result = cli("check", project)
     assert "the tests are not the generated ones: tests/test_add.py (changed)" in result.stderr
-    assert "git checkout -- tests/" in result.stderr
+    assert "git checkout -- tests/test_add.py`" in result.stderr
 
 
 def test_deleted_tests_are_named(cli, project):
