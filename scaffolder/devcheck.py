@@ -299,6 +299,15 @@ def wall_clock_budgets(source: str, filename: str) -> list[str]:
                 if seconds is not None and 0 < seconds < SAFETY_NET_SECONDS:
                     where = (keyword.lineno, keyword.end_lineno)
                     found.append((*where, f"gives a call a wall-clock timeout of {seconds:g} s"))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = [*node.args.posonlyargs, *node.args.args]
+            pairs = list(zip(arguments[len(arguments) - len(node.args.defaults) :], node.args.defaults, strict=True))
+            pairs += [(a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d]
+            for argument, default in pairs:
+                seconds = _number(default, constants) if argument.arg == "timeout" else None
+                if seconds is not None and 0 < seconds < SAFETY_NET_SECONDS:
+                    where = (default.lineno, default.end_lineno)
+                    found.append((*where, f"gives {node.name}() a wall-clock timeout of {seconds:g} s"))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             match = re.search(r"--timeout=([0-9.]+)", node.value)
             if match and 0 < float(match.group(1)) < SAFETY_NET_SECONDS:

@@ -131,6 +131,7 @@ def test_dev_check_fails_on_a_suite_that_passes_only_on_an_idle_machine(cli, tmp
         ("import subprocess\nsubprocess.run(['x'], timeout=8)\n", "line 2: gives a call a wall-clock timeout of 8 s"),
         ("import subprocess\nLIMIT = 5\nsubprocess.run(['x'],\n    timeout=LIMIT)\n", "line 4: gives a call"),
         ("cmd = ['pytest', '--timeout=5']\n", "line 1: runs pytest with a per-test wall-clock limit (--timeout=5)"),
+        ("def wait(run, timeout=5):\n    pass\n", "line 1: gives wait() a wall-clock timeout of 5 s"),
         ("import subprocess\nsubprocess.run(['x'], timeout=300)\n", None),
         ("import subprocess\nsubprocess.run(['x'], timeout=8)  # wall-clock: waits for a server\n", None),
         ("import time\ncpu = time.process_time()\nassert time.process_time() - cpu < 2\n", None),
