@@ -34,7 +34,8 @@ from scaffolder.report import REPORT_FORMAT, error_location, last_error_line, sh
 PASSED, FAILING, NOT_STARTED, NO_TESTS = "passed", "failing", "not started", "no tests"
 TEST_TIMEOUT = 10  # seconds a single test may take before it counts as hanging
 MAX_TEST_TIMEOUT = 600  # beyond this a "timeout" is no protection at all
-RUN_TIMEOUT = 300  # seconds the whole run may take (covers hangs outside tests)
+RUN_TIMEOUT = 300  # seconds of CPU time the whole run may use (covers hangs outside tests)
+RUN_WAIT_FACTOR = 4  # the wall-clock limit on the run, as a multiple of its CPU limit: only a wait meets it
 IMPORT_GRACE = 10  # seconds of CPU time on top of the test timeout for pytest to import the project
 IMPORT_WAIT_FACTOR = 6  # the wall-clock limit on importing, as a multiple of its CPU limit: only a wait meets it
 POLL_SECONDS = 0.02
@@ -122,11 +123,15 @@ def run_check(
             PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
             SCAFFOLDER_PROGRESS=str(progress_path),
             SCAFFOLDER_IMPORT_CPU=f"{import_timeout:g}",
+            SCAFFOLDER_RUN_CPU=f"{run_timeout:g}",
         )
         import_wait = import_timeout * (IMPORT_WAIT_FACTOR if hasattr(signal, "setitimer") else 1)
+        run_wait = run_timeout * (RUN_WAIT_FACTOR if hasattr(signal, "SIGXCPU") else 1)
         returncode, output = _run(
-            command, project.root, env, progress_path, import_wait, run_timeout, launcher or launch_subprocess
+            command, project.root, env, progress_path, import_wait, run_wait, launcher or launch_subprocess
         )
+        if hasattr(signal, "SIGXCPU") and returncode == -signal.SIGXCPU:
+            raise TestRunError(f"The tests used more than {run_timeout:g} s of CPU time; the run was stopped.")
         data = _read_report(report_path, returncode, output, progress_path, project.root)
     if data["collect_errors"]:
         raise TestRunError(_collect_problem(data["collect_errors"][0], project.root))

@@ -31,6 +31,7 @@ def limit_cpu_time():
     import resource
 
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))  # no core file
 
 
 @pytest.fixture(scope="module")
