@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from scaffolder.questions import ANSWERS, NOT_ABOUT_CODE, QUESTIONS
 
@@ -19,8 +20,9 @@ _NUMBERED = re.compile(r"\d+\. ")
 _EXERCISES = re.compile(r" \(exercises? (?P<numbers>[0-9, ]+)(?:;[^\n]*)?\)$")
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(NamedTuple):
+    """An exercise that practises a question, and whether the learner has solved it."""
+
     template: str
     level: int
     number: int

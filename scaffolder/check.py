@@ -38,5 +38,7 @@ def run_check(project: Project, only: Exercise | None = None, **options: Any) ->
         stubs = rebuild_records(project)
     result = judge(data, selected, project.root, stubs)
     return dataclasses.replace(
-        result, stubs_known=stubs is not None, changed_tests=tuple(changed_test_files(project.root))
+        result,
+        stubs_known=stubs is not None,
+        changed_tests=tuple(changed_test_files(project.root, project.manifest.learner_files())),
     )

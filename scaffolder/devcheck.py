@@ -7,11 +7,14 @@ template. Each step returns a list of problems (empty: the step passed).
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import os
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,6 +190,155 @@ def probe_passes(renders: Renders) -> list[str]:
     return [f"route probe: {line}" for line in lines if not line.startswith("probe: ")][:20] or ["route probe failed"]
 
 
+# A CPU-bound process that ends by itself once its parent is gone, so that even a dev
+# check killed with SIGKILL leaves no burner behind.
+BURNER = """
+import os
+parent = os.getppid()
+while os.getppid() == parent:
+    for _ in range(200_000):
+        pass
+"""
+
+
+@contextlib.contextmanager
+def busy_machine(count: int | None = None) -> Iterator[list[subprocess.Popen]]:
+    """Run `count` CPU-bound processes (default: two per core) for the duration of the block.
+
+    They are stopped however the block ends: normally, on an exception, or on Ctrl-C.
+    """
+    count = count if count is not None else 2 * (os.cpu_count() or 1)
+    burners: list[subprocess.Popen] = []
+    try:
+        for _ in range(count):
+            burners.append(subprocess.Popen([sys.executable, "-c", BURNER], stdin=subprocess.DEVNULL))
+        yield burners
+    finally:
+        for burner in burners:
+            burner.kill()
+        for burner in burners:
+            burner.wait()
+
+
+def check_passes_on_a_busy_machine(renders: Renders) -> list[str]:
+    """`scaffolder check` on the solved render, with two CPU-bound processes per core beside it.
+
+    A suite whose verdict hangs on wall-clock time (a timeout a slow laptop cannot
+    meet) passes on an idle machine and fails here.
+    """
+    with busy_machine() as burners:
+        try:
+            result = run_check(find_project(renders.solved))
+        except ScaffolderError as err:
+            return [f"with {len(burners)} CPU-bound processes running: check cannot run: {err}"]
+    problems = []
+    for r in result.exercises:
+        if r.status != PASSED:
+            detail = "; ".join(f"{t.name}: {t.message}" for t in r.failures[:2])
+            problems.append(
+                f"with {len(burners)} CPU-bound processes running, exercise {r.exercise.number} "
+                f"({r.exercise.slug}) of the solved render is {r.status}" + (f" ({detail})" if detail else "")
+            )
+    return problems
+
+
+# Clocks that measure wall-clock time; a test comparing them with a number judges the machine.
+CLOCKS = {"time", "perf_counter", "monotonic", "time_ns", "perf_counter_ns", "monotonic_ns"}
+# Below this many seconds a `timeout=` is a budget a busy machine can break, not a safety net.
+SAFETY_NET_SECONDS = 60
+# A line that holds a justified wall-clock limit says so, with a reason: `# wall-clock: <why>`.
+JUSTIFIED = re.compile(r"#\s*wall-clock:\s*\S")
+
+
+def _is_clock_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CLOCKS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "time"
+    )
+
+
+def _number(node: ast.AST, constants: dict[str, float]) -> float | None:
+    """The value of a numeric literal, or of a name bound once to one at module level."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return None
+
+
+def wall_clock_budgets(source: str, filename: str) -> list[str]:
+    """Where a test module judges by wall-clock time: a clock compared with a number, a small `timeout=`."""
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as err:
+        return [f"{filename}: cannot be parsed: {err.msg} (line {err.lineno})"]
+    lines = source.splitlines()
+    constants = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = _number(node.value, {})
+            if value is not None:
+                constants[node.targets[0].id] = value
+    # Names that hold a clock reading or a difference of readings (`elapsed = time.monotonic() - start`).
+    timed = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(_is_clock_call(n) for n in ast.walk(node.value))
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def measures_time(node: ast.AST) -> bool:
+        return any(_is_clock_call(n) or (isinstance(n, ast.Name) and n.id in timed) for n in ast.walk(node))
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(measures_time(o) for o in operands) and any(_number(o, constants) is not None for o in operands):
+                found.append((node.lineno, node.end_lineno, "compares a wall-clock time with a number"))
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                seconds = _number(keyword.value, constants) if keyword.arg == "timeout" else None
+                if seconds is not None and 0 < seconds < SAFETY_NET_SECONDS:
+                    where = (keyword.lineno, keyword.end_lineno)
+                    found.append((*where, f"gives a call a wall-clock timeout of {seconds:g} s"))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = [*node.args.posonlyargs, *node.args.args]
+            pairs = list(zip(arguments[len(arguments) - len(node.args.defaults) :], node.args.defaults, strict=True))
+            pairs += [(a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d]
+            for argument, default in pairs:
+                seconds = _number(default, constants) if argument.arg == "timeout" else None
+                if seconds is not None and 0 < seconds < SAFETY_NET_SECONDS:
+                    where = (default.lineno, default.end_lineno)
+                    found.append((*where, f"gives {node.name}() a wall-clock timeout of {seconds:g} s"))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            match = re.search(r"--timeout=([0-9.]+)", node.value)
+            if match and 0 < float(match.group(1)) < SAFETY_NET_SECONDS:
+                what = f"runs pytest with a per-test wall-clock limit ({match.group(0)})"
+                found.append((node.lineno, node.end_lineno, what))
+    problems = []
+    for line, last, what in sorted(set(found)):
+        if not any(JUSTIFIED.search(text) for text in lines[line - 1 : (last or line)]):
+            problems.append(
+                f"{filename}, line {line}: {what}, which a slow or busy machine can fail; judge by CPU time "
+                "or a count, or say why on that line with `# wall-clock: <reason>`"
+            )
+    return problems
+
+
+def no_wall_clock_budgets_in_the_tests(renders: Renders) -> list[str]:
+    tests = renders.solved / "tests"
+    problems = []
+    for path in sorted(tests.rglob("*.py")) if tests.is_dir() else ():
+        relative = path.relative_to(renders.solved).as_posix()
+        problems += wall_clock_budgets(path.read_text(encoding="utf-8"), relative)
+    return problems
+
+
 STEPS: list[tuple[str, Callable[[Renders], list[str]]]] = [
     ("the learner render fails every exercise, as 'not started'", learner_fails_every_exercise),
     ("solved through N passes exactly exercises 1..N", solved_through_n_passes_exactly_the_first_n),
@@ -194,6 +346,8 @@ STEPS: list[tuple[str, Callable[[Renders], list[str]]]] = [
     ("no reference solution in the learner render", no_solution_in_the_learner_render),
     ("ruff check and ruff format pass on the learner and solved renders", ruff_passes),
     ("the route probe finds nothing on the solved app", probe_passes),
+    ("no test judges by wall-clock time (or it says why)", no_wall_clock_budgets_in_the_tests),
+    ("the solved render passes check on a busy machine", check_passes_on_a_busy_machine),
 ]
 
 

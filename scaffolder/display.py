@@ -98,9 +98,12 @@ def print_warnings(result) -> None:
         )
     if result.changed_tests:
         shown = ", ".join(result.changed_tests[:4]) + (" ..." if len(result.changed_tests) > 4 else "")
+        # Name the files, not tests/: a checkout of the folder would also undo the learner's own test files.
+        restore = " ".join(name.rsplit(" (", 1)[0] for name in result.changed_tests if not name.endswith("(added)"))
+        how = f"restore them with `git checkout -- {restore}`" if restore else "remove the files you added"
         click.echo(
             f"\nWarning: the tests are not the generated ones: {shown}. Results may not mean what they say; "
-            "restore them with `git checkout -- tests/` (or copy tests/ from a fresh `scaffolder new`).",
+            f"{how} (or copy them from a fresh `scaffolder new`).",
             err=True,
         )
 

@@ -18,6 +18,8 @@ DIFFICULTIES = ("easy", "medium", "hard")
 SLUG_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # Titles go into TODO lines in the learner's code, which must fit a 120-column linter.
 MAX_TITLE_LENGTH = 70
+# Files under tests/ that judge the learner (pytest collects them, or they hold its fixtures).
+JUDGING_TEST_FILE = re.compile(r"conftest\.py|test_.*\.py|.*_test\.py")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class Manifest:
 
     def slugs(self) -> dict[str, Exercise]:
         return {exercise.slug: exercise for exercise in self.exercises}
+
+    def learner_files(self) -> frozenset[str]:
+        """Every file an exercise asks the learner to edit (its `files`): the learner's, whatever they write."""
+        return frozenset(name for exercise in self.exercises for name in exercise.files)
 
 
 class _Checker:
@@ -221,6 +227,12 @@ def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercis
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or "\\" in name:
             raise check.fail(where, f"file {name!r} must be a relative path inside the project")
+        if pure.parts[:1] == ("tests",) and JUDGING_TEST_FILE.fullmatch(pure.name):
+            raise check.fail(
+                where,
+                f"file {name!r} is one of the tests that judge the exercises, so the learner must not own it: "
+                "give their tests a file pytest does not collect on its own (such as tests/my_tests.py)",
+            )
     questions = check.get(raw, "questions", list, where)
     for question in questions:
         if isinstance(question, bool) or question not in QUESTIONS:

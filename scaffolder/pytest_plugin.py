@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -26,6 +27,13 @@ MAX_OUTPUT_CHARS = 2000
 MAX_PRINTED_CHARS = 1000  # of what a test printed, kept for `check --format json` (which shows up to 500)
 TIMEOUT_MESSAGE = "Timeout (>"  # how pytest-timeout's failures begin
 PROGRESS_ENV = "SCAFFOLDER_PROGRESS"
+# Seconds of CPU time that importing the project (conftest.py, the test modules and the
+# learner's code they import) may use, set by `scaffolder check`. CPU time, not wall-clock
+# time: a busy or slow machine does not use it up faster, a loop at import does.
+IMPORT_CPU_ENV = "SCAFFOLDER_IMPORT_CPU"
+# Seconds of CPU time the whole run may use, set by `scaffolder check` (POSIX: RLIMIT_CPU,
+# whose SIGXCPU ends the process; check reports it).
+RUN_CPU_ENV = "SCAFFOLDER_RUN_CPU"
 report_key = pytest.StashKey[dict[str, Any]]()
 _slug_key = pytest.StashKey["str | None"]()
 _exitstatus_key = pytest.StashKey[int]()
@@ -56,6 +64,52 @@ def _progress(text: str) -> None:
         Path(target).write_text(text, encoding="utf-8")
 
 
+_import_stopped = threading.Event()  # the CPU-time limit on importing has fired
+
+
+def _seconds(name: str) -> float:
+    try:
+        return max(float(os.environ.get(name, "")), 0.0)
+    except ValueError:
+        return 0.0
+
+
+def _limit_run_cpu_time(seconds: float) -> None:
+    """From now on, let this process use at most `seconds` more of CPU time (POSIX only)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    limit = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or limit < hard:
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+        # SIGXCPU ends the process with a core dump: none in the learner's project.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests() -> None:
+    """Before the first conftest.py is imported: start the CPU-time limits on importing and on the run."""
+    if _seconds(RUN_CPU_ENV):
+        _limit_run_cpu_time(_seconds(RUN_CPU_ENV))
+    seconds = _seconds(IMPORT_CPU_ENV)
+    if seconds > 0 and hasattr(signal, "setitimer"):
+
+        def stop(signum, frame):
+            # Raised where the import was running, and shown there: the learner's loop, not this line.
+            __tracebackhide__ = True
+            _import_stopped.set()
+            raise TimeoutError(
+                f"importing the project used more than {seconds:g} s of CPU time: "
+                "does the code loop forever when it is imported?"
+            )
+
+        signal.signal(signal.SIGPROF, stop)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector: pytest.Collector):
     report = yield
@@ -64,6 +118,9 @@ def pytest_make_collect_report(collector: pytest.Collector):
         collector.config.stash[report_key]["collect_errors"].append(
             {"nodeid": report.nodeid, "message": last_error_line(text), "location": error_location(text)}
         )
+        if _import_stopped.is_set():
+            # The next test module would import the looping code again, with no limit left.
+            pytest.exit("importing the project used up its CPU time", returncode=pytest.ExitCode.INTERRUPTED)
     return report
 
 
@@ -93,6 +150,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         # traceback (parsing every module on it) took most of a run where many tests fail.
         # Collection is over, so a collection error still gets its full text (and location).
         session.config.option.tbstyle = "line"
+    if hasattr(signal, "setitimer") and os.environ.get(IMPORT_CPU_ENV):
+        signal.setitimer(signal.ITIMER_PROF, 0)  # imported: the tests have their own limit
     _progress("collected\n")
 
 

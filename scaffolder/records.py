@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from scaffolder.project import Project, work_files
@@ -60,12 +61,16 @@ def load_test_record(project_dir: Path) -> dict[str, str] | None:
     return files if ok else None
 
 
-def changed_test_files(project_dir: Path) -> list[str]:
-    """Test files that differ from the generated ones, are missing or were added (none when unrecorded)."""
+def changed_test_files(project_dir: Path, learner_files: Collection[str] = ()) -> list[str]:
+    """Test files that differ from the generated ones, are missing or were added (none when unrecorded).
+
+    `learner_files` (the manifest's `files`) are the learner's to write: never reported.
+    """
     recorded = load_test_record(project_dir)
     if recorded is None:
         return []
-    current = test_digests(project_dir)
+    recorded = {name: digest for name, digest in recorded.items() if name not in learner_files}
+    current = {name: digest for name, digest in test_digests(project_dir).items() if name not in learner_files}
     changed = [f"{name} (changed)" for name in recorded if name in current and current[name] != recorded[name]]
     changed += [f"{name} (missing)" for name in recorded if name not in current]
     changed += [f"{name} (added)" for name in current if name not in recorded]

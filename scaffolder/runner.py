@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,8 +19,10 @@ from scaffolder.exceptions import TestRunError
 from scaffolder.report import REPORT_FORMAT
 
 TEST_TIMEOUT = 10  # seconds a single test may take before it counts as hanging
-RUN_TIMEOUT = 300  # seconds the whole run may take (covers hangs outside tests)
-IMPORT_GRACE = 10  # seconds on top of the test timeout for pytest to import the project
+RUN_TIMEOUT = 300  # seconds of CPU time the whole run may use (covers hangs outside tests)
+RUN_WAIT_FACTOR = 4  # the wall-clock limit on the run, as a multiple of its CPU limit: only a wait meets it
+IMPORT_GRACE = 10  # seconds of CPU time on top of the test timeout for pytest to import the project
+IMPORT_WAIT_FACTOR = 6  # the wall-clock limit on importing, as a multiple of its CPU limit: only a wait meets it
 POLL_SECONDS = 0.02
 MAX_OUTPUT_LINES = 400  # of pytest's own output, kept to explain a run that did not report
 MAX_LINE_BYTES = 2000
@@ -55,15 +58,24 @@ def run_pytest(
             command.append(f"--scaffolder-only={only}")
         command.extend(test_files)
         env = {k: v for k, v in os.environ.items() if k not in IGNORED_ENVIRONMENT}
-        env.update(
-            PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", SCAFFOLDER_PROGRESS=str(progress_path)
-        )
         # Importing the learner's code should take seconds; a loop there is found
-        # long before the whole run's limit.
+        # long before the whole run's limit: by CPU time in the plugin (POSIX), so a
+        # busy machine is not taken for a loop, and by a generous wall-clock limit here.
         import_timeout = test_timeout + IMPORT_GRACE
-        returncode, output = _run(
-            command, root, env, progress_path, import_timeout, run_timeout, launcher or launch_subprocess
+        env.update(
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+            SCAFFOLDER_PROGRESS=str(progress_path),
+            SCAFFOLDER_IMPORT_CPU=f"{import_timeout:g}",
+            SCAFFOLDER_RUN_CPU=f"{run_timeout:g}",
         )
+        import_wait = import_timeout * (IMPORT_WAIT_FACTOR if hasattr(signal, "setitimer") else 1)
+        run_wait = run_timeout * (RUN_WAIT_FACTOR if hasattr(signal, "SIGXCPU") else 1)
+        returncode, output = _run(
+            command, root, env, progress_path, import_wait, run_wait, launcher or launch_subprocess
+        )
+        if hasattr(signal, "SIGXCPU") and returncode == -signal.SIGXCPU:
+            raise TestRunError(f"The tests used more than {run_timeout:g} s of CPU time; the run was stopped.")
         try:
             data = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -155,7 +155,8 @@ def test_a_hanging_test_times_out(cli, project):
 @pytest.mark.slow  # the import spins until the 3 s run limit
 def test_code_that_hangs_on_import_stops_the_run(project):
     edit(project, "def add(a, b):", "while True:\n    pass\n\n\ndef add(a, b):")
-    with pytest.raises(TestRunError, match="did not finish within 3 s"):
+    # By its CPU time, or on a very busy machine by the wall-clock safety net.
+    with pytest.raises(TestRunError, match="(used more than 3 s of CPU time|did not finish within 12 s); the run was"):
         run_check(find_project(project), run_timeout=3)
 
 

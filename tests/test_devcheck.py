@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.devcheck import busy_machine, wall_clock_budgets
+
 from .conftest import FIXTURE_TEMPLATES
 
 pytestmark = pytest.mark.slow
@@ -84,3 +86,70 @@ def test_dev_check_of_a_directory_that_is_no_template(cli, tmp_path):
     result = cli("dev", "check", tmp_path)
     assert result.exit_code == 1
     assert "it has no cookiecutter.json" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_dev_check_fails_on_a_wall_clock_budget_in_the_tests(cli, tmp_path):
+    copy = broken(
+        FIXTURE_TEMPLATES / "mini",
+        tmp_path,
+        "tests/test_add.py",
+        '    assert add(2, 3) == 5, "add(2, 3) should return 5"\n',
+        '    import time\n\n    started = time.perf_counter()\n    assert add(2, 3) == 5, "add(2, 3) should return 5"\n'
+        '    assert time.perf_counter() - started < 1, "add should be fast"\n',
+    )
+    result = cli("dev", "check", copy, "--quick")
+    assert result.exit_code == 1, result.output
+    assert "FAIL  no test judges by wall-clock time (or it says why)" in result.stdout
+    assert "tests/test_add.py, line 13: compares a wall-clock time with a number" in result.stdout, result.stdout
+
+
+def test_dev_check_fails_on_a_suite_that_passes_only_on_an_idle_machine(cli, tmp_path):
+    # The test burns 0.3 s of CPU and wants it done within 0.45 s of wall-clock time: true on an
+    # idle machine, false beside two CPU-bound processes per core, whatever else the machine runs.
+    copy = broken(
+        FIXTURE_TEMPLATES / "mini",
+        tmp_path,
+        "tests/test_add.py",
+        '    assert add(2, 3) == 5, "add(2, 3) should return 5"\n',
+        '    assert add(2, 3) == 5, "add(2, 3) should return 5"\n    import time\n\n'
+        "    wall, cpu = time.perf_counter(), time.process_time()\n"
+        "    while time.process_time() - cpu < 0.3:\n        pass\n"
+        '    assert time.perf_counter() - wall < 0.45, "the machine is busy"  # wall-clock: the broken fixture\n',
+    )
+    result = cli("dev", "check", copy, "--quick")
+    assert result.exit_code == 1, result.output
+    assert "  ok  no test judges by wall-clock time (or it says why)" in result.stdout
+    assert "FAIL  the solved render passes check on a busy machine" in result.stdout
+    assert "CPU-bound processes running, exercise 1 (add) of the solved render is failing" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("import time\nstart = time.time()\nassert time.time() - start < 2\n", "line 3: compares a wall-clock"),
+        ("import time\nt = time.monotonic()\nelapsed = time.monotonic() - t\nassert elapsed <= 5\n", "line 4"),
+        ("import subprocess\nsubprocess.run(['x'], timeout=8)\n", "line 2: gives a call a wall-clock timeout of 8 s"),
+        ("import subprocess\nLIMIT = 5\nsubprocess.run(['x'],\n    timeout=LIMIT)\n", "line 4: gives a call"),
+        ("cmd = ['pytest', '--timeout=5']\n", "line 1: runs pytest with a per-test wall-clock limit (--timeout=5)"),
+        ("def wait(run, timeout=5):\n    pass\n", "line 1: gives wait() a wall-clock timeout of 5 s"),
+        ("import subprocess\nsubprocess.run(['x'], timeout=300)\n", None),
+        ("import subprocess\nsubprocess.run(['x'], timeout=8)  # wall-clock: waits for a server\n", None),
+        ("import time\ncpu = time.process_time()\nassert time.process_time() - cpu < 2\n", None),
+        ("cmd = ['pytest', '--timeout=0']\n", None),
+    ],
+)
+def test_wall_clock_budgets_are_found_unless_justified(source, found):
+    problems = wall_clock_budgets(source, "tests/test_x.py")
+    if found is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and found in problems[0], problems
+        assert "`# wall-clock: <reason>`" in problems[0]
+
+
+def test_busy_machine_starts_the_burners_and_stops_every_one_even_on_failure():
+    with pytest.raises(KeyboardInterrupt):
+        with busy_machine(3) as burners:
+            assert len(burners) == 3 and all(b.poll() is None for b in burners)
+            raise KeyboardInterrupt
+    assert all(b.poll() is not None for b in burners)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,11 +10,28 @@ from pathlib import Path
 import pytest
 from planted_faults import FAULTS, REFERENCE
 
-pytestmark = pytest.mark.exercise("write-tests")
+# Your tests are judged on what they catch, never on how fast this machine runs them.
+# A loop that never ends is stopped by CPU time, which a busy machine does not use up
+# faster; the wall-clock limit only stops a test that waits forever, and is far beyond
+# any honest run (the reference tests need about 4 s of CPU time, on a busy 2-core
+# machine about 15 s of wall-clock time). Both stay below `scaffolder check`'s 300 s.
+CPU_LIMIT = 45  # seconds of CPU time for your whole file under all six versions
+WAIT_LIMIT = 150  # seconds of wall-clock time: only a test that waits forever comes near it
+
+# These tests run a whole pytest session, so they declare themselves long: the
+# marker replaces the 10 s per-test limit of pyproject.toml and `scaffolder check`.
+pytestmark = [pytest.mark.exercise("write-tests"), pytest.mark.timeout(WAIT_LIMIT + 60)]
 
 TESTS_DIR = Path(__file__).parent
 YOUR_FILE = TESTS_DIR / "owner_rule_tests.py"
-RUN_TIMEOUT = 8  # seconds; this test's own limit is 10
+
+
+def limit_cpu_time():
+    """In the child process, before pytest starts: end it once it has used CPU_LIMIT seconds of CPU."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))  # no core file
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +48,30 @@ def graded(tmp_path_factory):
     env.pop("PYTEST_ADDOPTS", None)
     command = [
         *(sys.executable, "-m", "pytest", str(YOUR_FILE), "-q", "--no-header", "-p", "no:cacheprovider"),
-        *("-p", "pytest_timeout", "-p", "planted_faults", f"--planted-report={report}", "--timeout=5"),
+        *("-p", "planted_faults", f"--planted-report={report}"),
+        *("-p", "pytest_timeout", "--timeout=0"),  # no per-test wall-clock limit: CPU_LIMIT stops a loop
     ]
     try:
-        completed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+        completed = subprocess.run(
+            command,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,  # a test that reads input gets end-of-file at once, it does not wait
+            capture_output=True,
+            text=True,
+            timeout=WAIT_LIMIT,  # wall-clock: justified, only a test that waits forever (a socket, a lock) meets it
+            preexec_fn=limit_cpu_time if os.name == "posix" else None,
+        )
     except subprocess.TimeoutExpired:
-        return f"your tests did not finish within {RUN_TIMEOUT} seconds (all versions together)"
+        return (
+            f"your tests were still running after {WAIT_LIMIT} seconds: one of them waits for something "
+            "that never comes (a lock, a socket, a long sleep) or loops forever"
+        )
+    if os.name == "posix" and completed.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return (
+            f"your tests used more than {CPU_LIMIT} seconds of CPU time (all six versions together): "
+            "does one of them loop forever?"
+        )
     if not report.is_file():
         lines = [line for line in (completed.stdout + completed.stderr).splitlines() if line.strip()]
         return "pytest could not run tests/owner_rule_tests.py: " + (lines[-1] if lines else "no output")

@@ -10,12 +10,15 @@ from {{ cookiecutter.project_slug }}.generate import expected_rejects, expected_
 pytestmark = pytest.mark.exercise("background-runs")
 
 
-def wait_for_worker(run_id, timeout=5):
-    """Join the run's worker thread (found by its name) if it is still alive."""
+def wait_for_worker(run_id):
+    """Join the run's worker thread (found by its name) if it is still alive.
+
+    No time limit of its own, which a busy machine could miss: a worker that never
+    ends is stopped by the test's timeout, and reported as a hang like any other.
+    """
     for thread in threading.enumerate():
         if thread.name == f"etl-run-{run_id}":
-            thread.join(timeout)
-            assert not thread.is_alive(), f"the worker of run {run_id} did not finish within {timeout} s"
+            thread.join()
 
 
 @pytest.fixture
