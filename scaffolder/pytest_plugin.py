@@ -8,11 +8,9 @@ lives in `config.stash`.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 import traceback
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 
 from scaffolder.report import REPORT_FORMAT, error_location, last_error_line
+from scaffolder.storage import write_json
 
 MAX_OUTPUT_LINES = 20
 MAX_OUTPUT_CHARS = 2000
@@ -192,11 +191,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     data = session.config.stash[report_key]
     data["exitstatus"] = int(exitstatus)
-    path = Path(target)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    os.replace(temporary, path)
+    write_json(Path(target), data, indent=None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

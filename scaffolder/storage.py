@@ -28,7 +28,7 @@ def write_json(path: Path, data: Any, indent: int = 1) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=indent, ensure_ascii=False)
+            json.dump(data, handle, indent=indent)  # ASCII: a lone surrogate in learner output stays writable
             handle.write("\n")
         os.replace(temporary, path)
     except BaseException:
