@@ -66,6 +66,10 @@ def create_app(test_config=None):
         # Source files to load over HTTP must be in this folder.
         ETL_DATA_DIR=os.path.join(app.instance_path, "data"),
         ETL_BATCH_SIZE=5000,
+        # Runs over HTTP: at most this many at once (more answer 503 until one ends).
+        ETL_WORKERS=2,
+        # A run that has not written its heartbeat for this long was abandoned.
+        ETL_RUN_STALE_SECONDS=60,
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
 from sqlalchemy import func
+from werkzeug.exceptions import ServiceUnavailable
 
 # BEGIN SOLUTION background-runs
 from . import worker
 from .catalog import CATEGORIES
 from .extensions import db
 from .models import Order, Product, Run
-from .pipeline import create_run, get_run
+from .pipeline import SourceBusy, create_run, discard_run, get_run
 from .records import STATUSES
 # STUB
 # from .catalog import CATEGORIES
@@ -29,6 +30,13 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(csv|jsonl)")
 PER_PAGE_MAX = 100
 PAGE_MAX = 100_000
+# Seconds a client is told to wait when every worker is busy.
+RETRY_AFTER = 10
+
+
+def workers_busy() -> ServiceUnavailable:
+    """The 503 for a run that no worker can take now, with a Retry-After header."""
+    return ServiceUnavailable("Every worker is busy: try again later.", retry_after=RETRY_AFTER)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -154,17 +162,22 @@ def start_run():
     full = data.get("full", False)
     if not isinstance(full, bool):
         abort(400, description="'full' must be true or false.")
-    busy = db.session.execute(
-        db.select(Run.id).where(Run.source == name, Run.status.in_(["queued", "running"])).limit(1)
-    ).scalar()
-    if busy is not None:
-        abort(409, description=f"Run {busy} of {name} is not finished yet.")
-    run_id = create_run(name)
-    # Pass the real app, not the current_app proxy: the proxy only works
-    # inside this request, which ends as soon as the 202 is sent.
-    worker.start_worker(current_app._get_current_object(), run_id, path, full)
-    location = url_for("api.run_status", run_id=run_id)
-    return run_json(get_run(run_id)), 202, {"Location": location}
+    try:
+        # The database refuses a second unfinished run of a source (a unique index),
+        # so two requests at the same instant cannot both get one.
+        run_id = create_run(name)
+    except SourceBusy as busy:
+        abort(409, description=str(busy))
+    # Read the run before its worker starts: the answer always says "queued".
+    run = get_run(run_id)
+    try:
+        # Pass the real app, not the current_app proxy: the proxy only works
+        # inside this request, which ends as soon as the 202 is sent.
+        worker.start_worker(current_app._get_current_object(), run_id, path, full)
+    except worker.WorkersBusy:
+        discard_run(run_id)  # never started: leave no trace in the run log
+        raise workers_busy() from None
+    return run_json(run), 202, {"Location": url_for("api.run_status", run_id=run_id)}
     # END SOLUTION
 
 
