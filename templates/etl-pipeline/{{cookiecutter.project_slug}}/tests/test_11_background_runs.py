@@ -297,3 +297,18 @@ def test_a_live_run_is_not_recovered(api, seeded, sample, monkeypatch):
     wait_for_worker(1)
     assert second.status_code == 409, "a run with a fresh heartbeat is alive: its source stays busy (409)"
     assert api.get("/api/runs/1").get_json()["status"] == "succeeded", "the live run should end normally"
+
+
+def test_writers_wait_for_each_other(seeded):
+    """Runs write at the same time: a writer must wait for another, not fail with "database is locked"."""
+    from {{ cookiecutter.project_slug }}.extensions import db
+
+    with seeded.app_context(), db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            waits = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            assert waits >= 10_000, f"SQLite should wait at least 10 s for a lock (busy timeout), not {waits} ms"
+            assert journal == "wal", f"SQLite should use write-ahead logging (readers never block), not {journal}"
+        else:
+            waits = connection.exec_driver_sql("SHOW lock_timeout").scalar()
+            assert waits == "0", f"PostgreSQL should wait for locks as long as needed (lock_timeout 0), not {waits}"

@@ -84,6 +84,11 @@ def create_app(test_config=None):
         # Dates in reports are UTC days, whatever the server's own zone.
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {"options": "-c timezone=UTC"})
+    elif str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # Wait up to 30 s for another connection's write to end (SQLite has one
+        # writer at a time) instead of failing at once with "database is locked".
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {"timeout": 30})
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["int"] = BoundedIntConverter
 
