@@ -111,7 +111,7 @@ def test_top_products_filters_and_pages(api):
     [
         "page=0", "page=-1", "page=abc", "page=99999999999999999999", "page=", "page=\uff11",
         "per_page=0", "per_page=101", "from=2024-13-01", "from=2024-02-30", "to=yesterday",
-        "from=2024-1-1", "status=lost", "status=PAID",
+        "from=2024-1-1", "status=lost", "status=PAID", "to=9999-12-31",
     ],
 )  # fmt: skip
 def test_bad_parameters_answer_json_400(api, query):
@@ -130,3 +130,4 @@ def test_reports_refuse_other_methods_with_allow(api):
     response = api.post("/api/reports/daily-revenue")
     assert response.status_code == 405 and response.is_json, "POST on a report should answer a JSON 405"
     assert "GET" in response.headers.get("Allow", ""), "the 405 should keep its Allow header"
+

@@ -99,16 +99,20 @@ def page_args() -> tuple[int, int]:
 
 
 def date_arg(name: str) -> date | None:
-    """A YYYY-MM-DD query parameter as a date (None when absent); 400 when it is not a date."""
+    """A YYYY-MM-DD query parameter as a date (None when absent); 400 when it is not a date
+    or is the last day of the calendar (9999-12-31: the day after it, which `?to=` needs, does not exist)."""
     value = request.args.get(name)
     if value is None:
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         abort(400, description=f"'{name}' must be a date written YYYY-MM-DD.")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(400, description=f"'{name}' is not a real date.")
+    if day == date.max:
+        abort(400, description=f"'{name}' must be a day before {date.max.isoformat()}.")
+    return day
 
 
 def choice_arg(name: str, choices) -> str | None:
