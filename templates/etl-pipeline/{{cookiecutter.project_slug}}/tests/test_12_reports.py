@@ -131,3 +131,24 @@ def test_reports_refuse_other_methods_with_allow(api):
     assert response.status_code == 405 and response.is_json, "POST on a report should answer a JSON 405"
     assert "GET" in response.headers.get("Allow", ""), "the 405 should keep its Allow header"
 
+
+def test_large_valid_orders_add_up_exactly(seeded, new_run):
+    run_id = new_run()
+    # The largest valid order: 10,000 items at 1,000,000.00 is 10,000,000,000.00; twice that in a day.
+    rows = [
+        order_row(Order(n + 2, f"BIG{n}", datetime(2024, 3, 1, n, tzinfo=UTC), "c@example.com", "SKU-001",
+                        10_000, Decimal("1000000.00"), "paid"), run_id)
+        for n in range(2)
+    ]  # fmt: skip
+    with seeded.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(orders_table.insert(), rows)
+    api = seeded.test_client()
+    daily = get_json(api, "/api/reports/daily-revenue")
+    assert daily["items"] == [{"day": "2024-03-01", "orders": 2, "items": 20_000, "revenue": "20000000000.00"}], (
+        "quantity x unit price must be computed in 64 bits: 32-bit integers overflow on PostgreSQL"
+    )
+    top = get_json(api, "/api/reports/top-products")
+    assert [(item["sku"], item["revenue"]) for item in top["items"]] == [("SKU-001", "20000000000.00")], (
+        "top-products must add up large orders exactly too"
+    )

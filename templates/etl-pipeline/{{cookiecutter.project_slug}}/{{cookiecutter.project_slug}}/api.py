@@ -196,6 +196,16 @@ def run_status(run_id):
     # END SOLUTION
 
 
+def revenue_cents():
+    """quantity x unit_price_cents of an order, computed in 64 bits.
+
+    Both columns are 32-bit integers: on PostgreSQL their product is one too, and
+    overflows ("integer out of range") past 21,474,836.47 for a single order, which
+    valid data reaches (10,000 items at 1,000,000.00). SQLite's integers are 64-bit anyway.
+    """
+    return db.cast(Order.quantity, db.BigInteger) * Order.unit_price_cents
+
+
 def order_filters(query):
     """Apply the shared report filters: ?from=, ?to= (UTC days, inclusive), ?status= and ?category=.
 
@@ -226,7 +236,7 @@ def daily_revenue():
             day,
             func.count().label("orders"),
             func.sum(Order.quantity).label("items"),
-            func.sum(Order.quantity * Order.unit_price_cents).label("revenue"),
+            func.sum(revenue_cents()).label("revenue"),
         )
     ).group_by(day)
     total = db.session.execute(db.select(func.count()).select_from(query.subquery())).scalar_one()
@@ -244,7 +254,7 @@ def top_products():
     """Products by revenue, highest first (ties by sku), one page at a time."""
     # BEGIN SOLUTION reports
     page, per_page = page_args()
-    revenue = func.sum(Order.quantity * Order.unit_price_cents).label("revenue")
+    revenue = func.sum(revenue_cents()).label("revenue")
     query = order_filters(
         db.select(
             Product.sku,
