@@ -115,3 +115,22 @@ def test_a_failing_batch_fails_the_run_and_keeps_the_counts_true(seeded, sample,
     assert result["watermark"] == max(row["ordered_at"] for row in saved), (
         "the run's watermark should be the newest ordered_at of the committed batches"
     )
+
+
+def test_a_wrong_header_is_logged_in_one_line(seeded, caplog):
+    from pathlib import Path
+
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "broken.csv"
+    path.write_text("id,when\n1,today\n", encoding="utf-8")
+    with caplog.at_level("ERROR"):
+        result = run(seeded, path)
+    assert result["status"] == "failed" and "missing order_id" in (result["error"] or ""), (
+        f"a wrong header should fail the run, saying which columns are missing: {result['error']!r}"
+    )
+    failures = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert len(failures) == 1 and failures[0].exc_info is None and "missing order_id" in failures[0].getMessage(), (
+        "a file that is wrong (not the code) should be logged as one line saying why, without a traceback"
+    )
+

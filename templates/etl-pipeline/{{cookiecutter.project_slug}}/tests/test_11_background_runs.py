@@ -312,3 +312,20 @@ def test_writers_wait_for_each_other(seeded):
         else:
             waits = connection.exec_driver_sql("SHOW lock_timeout").scalar()
             assert waits == "0", f"PostgreSQL should wait for locks as long as needed (lock_timeout 0), not {waits}"
+
+
+def test_a_symbolic_link_is_refused(api, seeded, tmp_path):
+    from pathlib import Path
+
+    outside = tmp_path / "secret.csv"
+    outside.write_text("order_id,ordered_at,customer,sku,quantity,unit_price,status\n", encoding="utf-8")
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "orders.csv").symlink_to(outside)
+    response = api.post("/api/runs", json={"source": "orders.csv"})
+    assert response.status_code == 400 and response.is_json, (
+        f"a source that is a symbolic link (it may point outside the data folder) should answer a JSON 400, "
+        f"not {response.status_code}"
+    )
+    assert api.get("/api/runs").get_json()["total"] == 0, "no run should be started for a symbolic link"
+

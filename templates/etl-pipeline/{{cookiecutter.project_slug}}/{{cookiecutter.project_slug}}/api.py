@@ -125,11 +125,13 @@ def choice_arg(name: str, choices) -> str | None:
 
 def source_file(name) -> Path:
     """The path of the source file `name` in ETL_DATA_DIR: 400 for a name that is not a plain
-    .csv/.jsonl file name (no folders: a client must never choose a path on the server), 404 when
-    the file does not exist."""
+    .csv/.jsonl file name (no folders: a client must never choose a path on the server) or that
+    is a symbolic link (it could point anywhere), 404 when the file does not exist."""
     if not isinstance(name, str) or not SOURCE_NAME.fullmatch(name):
         abort(400, description="'source' must be the name of a .csv or .jsonl file in the data folder.")
     path = Path(current_app.config["ETL_DATA_DIR"]) / name
+    if path.is_symlink():
+        abort(400, description=f"{name} is a symbolic link: only plain files of the data folder are loaded.")
     if not path.is_file():
         abort(404, description=f"There is no source named {name}.")
     return path

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .extract import extract
+from .extract import SourceError, extract
 from .load import load_orders, orders_table
 from .models import ERROR_MAX_LENGTH, UNFINISHED, Product, Run, utcnow
 from .quarantine import RejectWriter, clean
@@ -264,7 +264,10 @@ def _work(
             load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
             counts["rejected"] = rejects.count
     except Exception as error:  # recorded in the run log: callers read the status
-        current_app.logger.exception("run %s of %s failed", run_id, source.name)
+        if isinstance(error, SourceError):  # the file is wrong, not the code: one line says it all
+            current_app.logger.error("run %s of %s failed: %s", run_id, source.name, error)
+        else:
+            current_app.logger.exception("run %s of %s failed", run_id, source.name)
         # Only whole batches were committed: count what is really there.
         with engine.connect() as connection:
             counts["loaded"] = connection.execute(
