@@ -133,4 +133,3 @@ def test_a_wrong_header_is_logged_in_one_line(seeded, caplog):
     assert len(failures) == 1 and failures[0].exc_info is None and "missing order_id" in failures[0].getMessage(), (
         "a file that is wrong (not the code) should be logged as one line saying why, without a traceback"
     )
-

@@ -328,4 +328,3 @@ def test_a_symbolic_link_is_refused(api, seeded, tmp_path):
         f"not {response.status_code}"
     )
     assert api.get("/api/runs").get_json()["total"] == 0, "no run should be started for a symbolic link"
-
