@@ -133,3 +133,28 @@ def test_a_wrong_header_is_logged_in_one_line(seeded, caplog):
     assert len(failures) == 1 and failures[0].exc_info is None and "missing order_id" in failures[0].getMessage(), (
         "a file that is wrong (not the code) should be logged as one line saying why, without a traceback"
     )
+
+
+def test_an_order_from_the_future_is_rejected_and_sets_no_watermark(seeded, rows):
+    from pathlib import Path
+
+    from {{ cookiecutter.project_slug }}.records import FIELDS, FUTURE_DATE
+
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "orders.csv"
+    header = ",".join(FIELDS) + "\n"
+    first = "A1,2024-01-01T10:00:00+00:00,ann@example.com,SKU-001,1,10.13,paid\n"
+    future = "A2,9999-01-01T10:00:00+00:00,bob@example.com,SKU-001,1,10.13,paid\n"
+    path.write_text(header + first + future, encoding="utf-8")
+    result = run(seeded, path)
+    assert (result["loaded"], result["rejected"]) == (1, 1), "the order dated in year 9999 should be rejected"
+    assert read_rejects(rejects_path(path, result["id"])) == {3: FUTURE_DATE}, (
+        f"the rejects file should give the future order's line and the reason {FUTURE_DATE!r}"
+    )
+    assert result["watermark"] == datetime(2024, 1, 1, 10, tzinfo=timezone.utc), (
+        "the watermark should be the newest order loaded, never a future one"
+    )
+    later = "A3,2024-02-01T10:00:00+00:00,cy@example.com,SKU-001,1,10.13,paid\n"
+    path.write_text(header + first + future + later, encoding="utf-8")
+    assert run(seeded, path)["loaded"] == 1, "a later real order should still be loaded by the next run"

@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from . import records
 from .extensions import db
 from .extract import SourceError, extract
 from .load import load_orders, orders_table
@@ -34,6 +35,9 @@ runs_table = Run.__table__
 
 # progress(counts): called after each batch with the counts so far.
 Progress = Callable[[dict], None]
+# An order dated later than this after the run's start is refused: clocks differ a
+# little, but an order from next year is an error, and it would become the watermark.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class SourceBusy(Exception):
@@ -171,6 +175,15 @@ def skip_old(orders: Iterable[Order], watermark: datetime | None, counts: dict) 
     # END SOLUTION
 
 
+def refuse_future(orders: Iterable[Order], latest: datetime, rejects: RejectWriter) -> Iterator[Order]:
+    """Yield the orders dated at most `latest`; send the others to `rejects` (records.FUTURE_DATE)."""
+    for order in orders:
+        if order.ordered_at > latest:
+            rejects.write(Reject(order.line, records.FUTURE_DATE, order.order_id))
+        else:
+            yield order
+
+
 def record_progress(connection: Connection, run_id: int, counts: dict, watermark: datetime | None) -> None:
     """Write the counts (read, loaded, rejected, skipped) and the watermark into the run's row."""
     # BEGIN SOLUTION incremental
@@ -260,7 +273,9 @@ def _work(
                 if progress is not None:
                     progress(dict(counts))
 
-            orders = skip_old(clean(counted(extract(source)), known_skus, rejects), watermark, counts)
+            latest = utcnow() + FUTURE_TOLERANCE
+            orders = clean(counted(extract(source)), known_skus, rejects)
+            orders = skip_old(refuse_future(orders, latest, rejects), watermark, counts)
             load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
             counts["rejected"] = rejects.count
     except Exception as error:  # recorded in the run log: callers read the status

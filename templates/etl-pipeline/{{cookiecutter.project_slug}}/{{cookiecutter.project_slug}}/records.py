@@ -42,6 +42,7 @@ TOO_PRECISE_PRICE = "unit_price has more than 2 decimals"
 LARGE_PRICE = "unit_price must be at most 1000000"
 UNKNOWN_PRODUCT = "unknown product"
 UNKNOWN_STATUS = "unknown status"
+FUTURE_DATE = "ordered_at is in the future"
 
 
 def missing(field: str) -> str:
