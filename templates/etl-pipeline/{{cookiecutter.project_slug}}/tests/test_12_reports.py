@@ -152,3 +152,20 @@ def test_large_valid_orders_add_up_exactly(seeded, new_run):
     assert [(item["sku"], item["revenue"]) for item in top["items"]] == [("SKU-001", "20000000000.00")], (
         "top-products must add up large orders exactly too"
     )
+
+
+def test_the_home_page_shows_a_revenue_chart_and_the_runs(api):
+    page = api.get("/")
+    assert page.status_code == 200, f"the home page should answer 200, not {page.status_code}"
+    html = page.get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/style.css">' in html, "the page should use the app's stylesheet"
+    style = api.get("/static/style.css")
+    assert style.status_code == 200 and style.mimetype == "text/css", "the stylesheet should be served"
+    style.close()
+    assert "<svg" in html and "<script" not in html, "the chart should be inline SVG, drawn without JavaScript"
+    assert html.count('<rect class="bar"') == 3, "the chart should have one bar per day with orders (3 days)"
+    assert "<title>2024-01-01: 25.50 (2 orders)</title>" in html, "each bar should say its day, revenue and orders"
+    assert "<strong>6</strong>" in html and "<strong>54.00</strong>" in html, (
+        "the page should show the orders loaded and their revenue, cancelled orders left out"
+    )
+    assert "run-1.csv" in html and "status-queued" in html, "the page should list the runs with their status"
