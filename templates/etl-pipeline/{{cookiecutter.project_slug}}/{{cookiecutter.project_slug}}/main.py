@@ -12,7 +12,14 @@ bp = Blueprint("main", __name__)
 RECENT_RUNS = 20
 CHART_DAYS = 30
 # The chart's drawing area, in SVG user units (the stylesheet scales it to the page).
-WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 640, 200, 70, 12, 22
+WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 640, 200, 90, 12, 22
+BAR_MAX_WIDTH = 40
+
+
+def shown(cents) -> str:
+    """Money for people: 1234567 -> "12,345.67" (the API's money() has no separators)."""
+    units, _, decimals = money(cents).partition(".")
+    return f"{int(units):,}.{decimals}"
 
 
 def revenue_chart(days: list) -> dict:
@@ -24,20 +31,21 @@ def revenue_chart(days: list) -> dict:
     peak = max(int(revenue or 0) for _, _, revenue in days) or 1
     slot = (WIDTH - LEFT) / len(days)
     usable = HEIGHT - BOTTOM - TOP
+    width = min(slot * 0.8, BAR_MAX_WIDTH)
     for index, (day, orders, revenue) in enumerate(days):
         height = round(usable * int(revenue or 0) / peak, 1)
         chart["bars"].append(
             {
-                "x": round(LEFT + index * slot + slot * 0.1, 1),
+                "x": round(LEFT + index * slot + (slot - width) / 2, 1),
                 "y": round(HEIGHT - BOTTOM - height, 1),
-                "width": round(slot * 0.8, 1),
+                "width": round(width, 1),
                 "height": height,
                 "day": day.isoformat(),
                 "orders": orders,
-                "revenue": money(revenue),
+                "revenue": shown(revenue),
             }
         )
-    chart.update(first=days[0][0].isoformat(), last=days[-1][0].isoformat(), peak=money(peak))
+    chart.update(first=days[0][0].isoformat(), last=days[-1][0].isoformat(), peak=shown(peak))
     return chart
 
 
@@ -56,5 +64,5 @@ def index():
         db.select(day, func.count(), func.sum(revenue_cents())).where(sold).group_by(day).order_by(day.desc())
         .limit(CHART_DAYS)
     ).all()  # fmt: skip
-    totals = {"orders": orders, "revenue": money(revenue), "unfinished": unfinished}
+    totals = {"orders": orders, "revenue": shown(revenue), "unfinished": unfinished}
     return render_template("index.html", runs=runs, totals=totals, chart=revenue_chart(latest[::-1]))
