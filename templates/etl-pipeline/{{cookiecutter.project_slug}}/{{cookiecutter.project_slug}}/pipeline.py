@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from . import records
 from .extensions import db
 from .extract import SourceError, extract
-from .load import load_orders, orders_table
+from .load import load_orders, order_row, orders_table
 from .models import ERROR_MAX_LENGTH, UNFINISHED, Product, Run, utcnow
 from .quarantine import RejectWriter, clean
 from .records import Order, Reject
@@ -38,6 +38,10 @@ Progress = Callable[[dict], None]
 # An order dated later than this after the run's start is refused: clocks differ a
 # little, but an order from next year is an error, and it would become the watermark.
 FUTURE_TOLERANCE = timedelta(days=1)
+# Orders at or before the watermark are compared with the stored rows this many at a time.
+COMPARE_CHUNK = 1000
+# The columns an order must match to count as already loaded.
+COMPARED = ("ordered_at", "customer", "sku", "quantity", "unit_price_cents", "status")
 
 
 class SourceBusy(Exception):
@@ -184,6 +188,47 @@ def refuse_future(orders: Iterable[Order], latest: datetime, rejects: RejectWrit
             yield order
 
 
+def hold_back_old(
+    orders: Iterable[Order], watermark: datetime | None, rejects: RejectWriter, engine: Engine
+) -> Iterator[Order]:
+    """Yield the orders newer than `watermark`, and the older ones stored exactly as they are
+    (skip_old then skips those); reject, with the reason, an older order that is not stored
+    (it came late) or is stored with other values (it changed): an incremental run cannot
+    load them, and must not drop them without a word."""
+    if watermark is None:
+        yield from orders
+        return
+    older: list[Order] = []
+    for order in orders:
+        if order.ordered_at > watermark:
+            yield order
+            continue
+        older.append(order)
+        if len(older) == COMPARE_CHUNK:
+            yield from _stored_unchanged(older, rejects, engine)
+            older = []
+    yield from _stored_unchanged(older, rejects, engine)
+
+
+def _stored_unchanged(orders: list[Order], rejects: RejectWriter, engine: Engine) -> Iterator[Order]:
+    """The orders of `orders` stored with the same values; a Reject for each of the others."""
+    if not orders:
+        return
+    columns = [orders_table.c.order_id, *(orders_table.c[name] for name in COMPARED)]
+    ids = [order.order_id for order in orders]
+    with engine.connect() as connection:
+        stored = {row.order_id: row for row in connection.execute(select(*columns).where(columns[0].in_(ids)))}
+    for order in orders:
+        row = stored.get(order.order_id)
+        values = order_row(order, 0)
+        if row is None:
+            rejects.write(Reject(order.line, records.LATE_ORDER, order.order_id))
+        elif any(getattr(row, name) != values[name] for name in COMPARED):
+            rejects.write(Reject(order.line, records.CHANGED_OLD_ORDER, order.order_id))
+        else:
+            yield order
+
+
 def record_progress(connection: Connection, run_id: int, counts: dict, watermark: datetime | None) -> None:
     """Write the counts (read, loaded, rejected, skipped) and the watermark into the run's row."""
     # BEGIN SOLUTION incremental
@@ -275,7 +320,8 @@ def _work(
 
             latest = utcnow() + FUTURE_TOLERANCE
             orders = clean(counted(extract(source)), known_skus, rejects)
-            orders = skip_old(refuse_future(orders, latest, rejects), watermark, counts)
+            orders = hold_back_old(refuse_future(orders, latest, rejects), watermark, rejects, engine)
+            orders = skip_old(orders, watermark, counts)
             load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
             counts["rejected"] = rejects.count
     except Exception as error:  # recorded in the run log: callers read the status
