@@ -132,12 +132,19 @@ def rows(app):
 
 @pytest.fixture
 def new_run(seeded):
-    """new_run(source="orders.csv"): add a queued run to the run log and return its id (needs exercise 5)."""
+    """new_run(source=None): add a queued run to the run log and return its id (needs exercise 5).
+
+    Without a source, each run gets one of its own (run-1.csv, run-2.csv...): a source
+    can have only one unfinished run at a time.
+    """
     from {{ cookiecutter.project_slug }}.pipeline import create_run
 
-    def add(source="orders.csv"):
+    made = []
+
+    def add(source=None):
+        made.append(source)
         with seeded.app_context():
-            return create_run(source)
+            return create_run(source or f"run-{len(made)}.csv")
 
     return add
 

@@ -85,6 +85,24 @@ def test_a_wrong_header_stops_the_file(tmp_path):
         next(items)
 
 
+def test_a_wrong_header_says_which_columns_are_wrong(tmp_path):
+    header = b"order_id,ordered_at,customer,product,quantity,unit_price\n"
+    with pytest.raises(SourceError) as error:
+        list(read_csv(write(tmp_path, header + GOOD)))
+    message = str(error.value)
+    assert "\n" not in message, "the header's error should be one line"
+    assert "missing sku, status" in message and "unexpected product" in message, (
+        f"the header's error should name the missing and the unexpected columns: {message!r}"
+    )
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    items = list(read_csv(write(tmp_path, b"\xef\xbb\xbf" + HEADER + GOOD)))
+    assert len(items) == 1 and items[0].fields["order_id"] == "O1", (
+        "a CSV that starts with a UTF-8 byte-order mark (EF BB BF) should be read like any other"
+    )
+
+
 def test_an_empty_file_has_no_header(tmp_path):
     with pytest.raises(SourceError):
         list(read_csv(write(tmp_path, b"")))

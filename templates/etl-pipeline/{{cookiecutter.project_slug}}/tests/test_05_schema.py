@@ -50,7 +50,7 @@ def test_the_orders_table(app):
 def test_the_runs_table_and_its_defaults(app):
     expected = {
         "id", "source", "status", "created_at", "started_at", "finished_at",
-        "read", "loaded", "rejected", "skipped", "watermark", "error",
+        "read", "loaded", "rejected", "skipped", "watermark", "error", "heartbeat_at",
     }  # fmt: skip
     missing = expected - columns(app, "runs")
     assert not missing, f"the runs table is missing the columns {sorted(missing)}"
@@ -119,3 +119,22 @@ def test_seed_products_loads_the_catalogue_in_one_statement(app, counting):
     assert counter.inserts == 1, (
         f"seed_products() should insert every product with one statement (executemany), not {counter.inserts}"
     )
+
+
+def test_a_source_has_at_most_one_unfinished_run(app):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        db.session.add_all([Run(source="orders.csv", status="succeeded"), Run(source="orders.csv", status="failed")])
+        db.session.add(Run(source="orders.csv"))
+        db.session.add(Run(source="other.csv", status="running"))
+        db.session.commit()  # finished runs do not count, and other sources are free
+        for status in ("queued", "running"):
+            db.session.add(Run(source="orders.csv", status=status))
+            with pytest.raises(IntegrityError):
+                db.session.commit()
+                pytest.fail(f"a second unfinished run of orders.csv ({status}) should be refused by the database")
+            db.session.rollback()
+        db.session.execute(db.update(Run).where(Run.source == "orders.csv").values(status="failed"))
+        db.session.add(Run(source="orders.csv", status="running"))
+        db.session.commit()  # once the first has ended, a new run is allowed

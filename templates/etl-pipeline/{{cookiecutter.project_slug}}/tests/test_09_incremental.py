@@ -115,3 +115,77 @@ def test_a_failing_batch_fails_the_run_and_keeps_the_counts_true(seeded, sample,
     assert result["watermark"] == max(row["ordered_at"] for row in saved), (
         "the run's watermark should be the newest ordered_at of the committed batches"
     )
+
+
+def test_a_wrong_header_is_logged_in_one_line(seeded, caplog):
+    from pathlib import Path
+
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "broken.csv"
+    path.write_text("id,when\n1,today\n", encoding="utf-8")
+    with caplog.at_level("ERROR"):
+        result = run(seeded, path)
+    assert result["status"] == "failed" and "missing order_id" in (result["error"] or ""), (
+        f"a wrong header should fail the run, saying which columns are missing: {result['error']!r}"
+    )
+    failures = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert len(failures) == 1 and failures[0].exc_info is None and "missing order_id" in failures[0].getMessage(), (
+        "a file that is wrong (not the code) should be logged as one line saying why, without a traceback"
+    )
+
+
+def test_an_order_from_the_future_is_rejected_and_sets_no_watermark(seeded, rows):
+    from pathlib import Path
+
+    from {{ cookiecutter.project_slug }}.records import FIELDS, FUTURE_DATE
+
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "orders.csv"
+    header = ",".join(FIELDS) + "\n"
+    first = "A1,2024-01-01T10:00:00+00:00,ann@example.com,SKU-001,1,10.13,paid\n"
+    future = "A2,9999-01-01T10:00:00+00:00,bob@example.com,SKU-001,1,10.13,paid\n"
+    path.write_text(header + first + future, encoding="utf-8")
+    result = run(seeded, path)
+    assert (result["loaded"], result["rejected"]) == (1, 1), "the order dated in year 9999 should be rejected"
+    assert read_rejects(rejects_path(path, result["id"])) == {3: FUTURE_DATE}, (
+        f"the rejects file should give the future order's line and the reason {FUTURE_DATE!r}"
+    )
+    assert result["watermark"] == datetime(2024, 1, 1, 10, tzinfo=timezone.utc), (
+        "the watermark should be the newest order loaded, never a future one"
+    )
+    later = "A3,2024-02-01T10:00:00+00:00,cy@example.com,SKU-001,1,10.13,paid\n"
+    path.write_text(header + first + future + later, encoding="utf-8")
+    assert run(seeded, path)["loaded"] == 1, "a later real order should still be loaded by the next run"
+
+
+def test_changed_and_late_old_orders_are_rejected_with_a_reason(seeded, rows):
+    from pathlib import Path
+
+    from {{ cookiecutter.project_slug }}.records import CHANGED_OLD_ORDER, FIELDS, LATE_ORDER
+
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "orders.csv"
+    header = ",".join(FIELDS) + "\n"
+    paid = "A1,2024-01-01T10:00:00+00:00,ann@example.com,SKU-001,1,10.13,paid\n"
+    newest = "A2,2024-01-05T10:00:00+00:00,bob@example.com,SKU-001,1,10.13,paid\n"
+    path.write_text(header + paid + newest, encoding="utf-8")
+    run(seeded, path)
+    before = rows("orders")
+    shipped = paid.replace(",paid", ",shipped")  # the same order, its status changed
+    late = "A3,2024-01-02T10:00:00+00:00,cy@example.com,SKU-001,1,10.13,paid\n"  # older than the watermark
+    path.write_text(header + shipped + newest + late, encoding="utf-8")
+    second = run(seeded, path)
+    assert (second["loaded"], second["skipped"], second["rejected"]) == (0, 1, 2), (
+        "an incremental run should skip the unchanged old order and reject the changed one and the late one"
+    )
+    assert read_rejects(rejects_path(path, second["id"])) == {2: CHANGED_OLD_ORDER, 4: LATE_ORDER}, (
+        "the rejects file should say why each old order was not loaded"
+    )
+    assert rows("orders") == before, "an incremental run should not change the old rows"
+    full = run(seeded, path, full=True)
+    assert full["loaded"] == 3 and {row["status"] for row in rows("orders") if row["order_id"] == "A1"} == {
+        "shipped"
+    }, "a full run should load the changed and the late orders"

@@ -68,3 +68,14 @@ def test_bad_arguments_are_usage_errors(seeded, sample, args):
     arguments = args if args == ["missing.csv"] else [path, *args]
     result = invoke(seeded, *arguments)
     assert result.exit_code == 2, f"flask etl run {' '.join(map(str, args))} should be a usage error (exit code 2)"
+
+
+def test_a_source_with_an_unfinished_run_is_refused(seeded, sample, new_run):
+    path = sample("orders.csv", rows=10)
+    busy = new_run("orders.csv")  # queued (say, by the API), with a fresh heartbeat
+    result = invoke(seeded, path)
+    assert result.exit_code == 1, f"a run of a source that has an unfinished run should exit 1: {result.output}"
+    assert f"Run {busy} of orders.csv is not finished yet." in result.output, (
+        "the message should name the unfinished run, in one line (no traceback)"
+    )
+    assert "Traceback" not in result.output, "no traceback for a busy source"

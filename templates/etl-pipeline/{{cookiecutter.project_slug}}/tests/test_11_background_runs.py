@@ -173,3 +173,161 @@ def test_the_run_list_is_newest_first(api, sample):
     wait_for_worker(2)
     body = api.get("/api/runs").get_json()
     assert [run["id"] for run in body["items"]] == [2, 1], "GET /api/runs should list the runs, newest first"
+
+
+def gate_the_worker(monkeypatch):
+    """Make the worker wait for the returned event before it runs the pipeline."""
+    go = threading.Event()
+    real = worker.run_pipeline
+
+    def gated(source, **options):
+        go.wait(5)
+        return real(source, **options)
+
+    assert hasattr(worker, "run_pipeline"), "worker.py should import run_pipeline (from .pipeline) for work()"
+    monkeypatch.setattr(worker, "run_pipeline", gated)
+    return go
+
+
+def test_the_answer_says_queued_even_when_the_run_is_already_done(api, sample, monkeypatch):
+    sample("orders.csv", rows=20)
+    real = worker.start_worker
+
+    def start_and_finish(*args, **kwargs):
+        thread = real(*args, **kwargs)
+        thread.join(5)  # the run ends before the view answers: the worst case for a racy answer
+        return thread
+
+    monkeypatch.setattr(worker, "start_worker", start_and_finish)
+    response = api.post("/api/runs", json={"source": "orders.csv"})
+    assert response.status_code == 202, "POST /api/runs should answer 202"
+    assert response.get_json()["status"] == "queued", (
+        "the answer to POST /api/runs should always say 'queued' (read the run before its worker starts), "
+        f"not {response.get_json()['status']!r}"
+    )
+    assert api.get("/api/runs/1").get_json()["status"] == "succeeded", "the run itself should have finished"
+
+
+def test_simultaneous_posts_start_one_run(api, seeded, sample, monkeypatch):
+    sample("orders.csv", rows=20)
+    go = gate_the_worker(monkeypatch)
+    clients = 4
+    barrier = threading.Barrier(clients)
+    codes = []
+
+    def post():
+        client = seeded.test_client()
+        barrier.wait(5)
+        codes.append(client.post("/api/runs", json={"source": "orders.csv"}).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    go.set()
+    for run in api.get("/api/runs").get_json()["items"]:
+        wait_for_worker(run["id"])
+    assert sorted(codes) == [202] + [409] * (clients - 1), (
+        f"of {clients} POSTs of one source at the same instant, exactly one should start a run (202) "
+        f"and the others answer 409: got {sorted(codes)}"
+    )
+    assert api.get("/api/runs").get_json()["total"] == 1, "only one run should be in the run log"
+
+
+def test_a_full_pool_answers_503_and_starts_nothing(seeded, sample, monkeypatch):
+    seeded.config["ETL_WORKERS"] = 1
+    api = seeded.test_client()
+    sample("orders.csv", rows=20)
+    sample("other.csv", rows=20, seed=2)
+    go = gate_the_worker(monkeypatch)
+    assert api.post("/api/runs", json={"source": "orders.csv"}).status_code == 202, "the first POST should start"
+    refused = api.post("/api/runs", json={"source": "other.csv"})
+    threads_before = [thread.name for thread in threading.enumerate() if thread.name.startswith("etl-run-")]
+    go.set()
+    wait_for_worker(1)
+    assert refused.status_code == 503 and refused.is_json, (
+        f"with its one worker busy, POST /api/runs should answer a JSON 503, not {refused.status_code}"
+    )
+    assert refused.headers.get("Retry-After", "").isdigit(), "the 503 should say when to retry (Retry-After)"
+    assert threads_before == ["etl-run-1"], f"no thread should start for the refused run: {threads_before}"
+    assert [run["source"] for run in api.get("/api/runs").get_json()["items"]] == ["orders.csv"], (
+        "the refused run should leave nothing in the run log"
+    )
+    again = api.post("/api/runs", json={"source": "other.csv"})
+    assert again.status_code == 202, "once the worker is free, a new POST should start the run"
+    wait_for_worker(again.get_json()["id"])
+
+
+def test_an_abandoned_run_is_recovered(api, seeded, sample, rows):
+    from datetime import datetime, timezone
+
+    from {{ cookiecutter.project_slug }}.extensions import db
+    from {{ cookiecutter.project_slug }}.pipeline import create_run, runs_table
+
+    sample("orders.csv", rows=40)
+    with seeded.app_context():
+        # A run that loaded one batch, then its process stopped (a restart): still 'running',
+        # its last heartbeat long ago.
+        run_id = create_run("orders.csv")
+        long_ago = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        with db.engine.begin() as connection:
+            connection.execute(
+                runs_table.update()
+                .where(runs_table.c.id == run_id)
+                .values(status="running", heartbeat_at=long_ago, loaded=7, read=8, watermark=long_ago)
+            )
+    fresh = api.post("/api/runs", json={"source": "orders.csv"})
+    assert fresh.status_code == 202, (
+        f"a run whose heartbeat stopped long ago should not block its source: POST answered {fresh.status_code}"
+    )
+    wait_for_worker(fresh.get_json()["id"])
+    old = api.get(f"/api/runs/{run_id}").get_json()
+    assert old["status"] == "failed" and "abandoned" in (old["error"] or ""), (
+        f"the abandoned run should be marked failed, its error saying it was abandoned: {old}"
+    )
+    assert (old["read"], old["loaded"], old["watermark"]) == (8, 7, "2000-01-01T00:00:00+00:00"), (
+        "recovering a run should keep what it had recorded (counts and watermark)"
+    )
+
+
+def test_a_live_run_is_not_recovered(api, seeded, sample, monkeypatch):
+    sample("orders.csv", rows=20)
+    go = gate_the_worker(monkeypatch)
+    assert api.post("/api/runs", json={"source": "orders.csv"}).status_code == 202, "the first POST should start"
+    second = api.post("/api/runs", json={"source": "orders.csv"})
+    go.set()
+    wait_for_worker(1)
+    assert second.status_code == 409, "a run with a fresh heartbeat is alive: its source stays busy (409)"
+    assert api.get("/api/runs/1").get_json()["status"] == "succeeded", "the live run should end normally"
+
+
+def test_writers_wait_for_each_other(seeded):
+    """Runs write at the same time: a writer must wait for another, not fail with "database is locked"."""
+    from {{ cookiecutter.project_slug }}.extensions import db
+
+    with seeded.app_context(), db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            waits = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            assert waits >= 10_000, f"SQLite should wait at least 10 s for a lock (busy timeout), not {waits} ms"
+            assert journal == "wal", f"SQLite should use write-ahead logging (readers never block), not {journal}"
+        else:
+            waits = connection.exec_driver_sql("SHOW lock_timeout").scalar()
+            assert waits == "0", f"PostgreSQL should wait for locks as long as needed (lock_timeout 0), not {waits}"
+
+
+def test_a_symbolic_link_is_refused(api, seeded, tmp_path):
+    from pathlib import Path
+
+    outside = tmp_path / "secret.csv"
+    outside.write_text("order_id,ordered_at,customer,sku,quantity,unit_price,status\n", encoding="utf-8")
+    folder = Path(seeded.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "orders.csv").symlink_to(outside)
+    response = api.post("/api/runs", json={"source": "orders.csv"})
+    assert response.status_code == 400 and response.is_json, (
+        f"a source that is a symbolic link (it may point outside the data folder) should answer a JSON 400, "
+        f"not {response.status_code}"
+    )
+    assert api.get("/api/runs").get_json()["total"] == 0, "no run should be started for a symbolic link"

@@ -111,7 +111,7 @@ def test_top_products_filters_and_pages(api):
     [
         "page=0", "page=-1", "page=abc", "page=99999999999999999999", "page=", "page=\uff11",
         "per_page=0", "per_page=101", "from=2024-13-01", "from=2024-02-30", "to=yesterday",
-        "from=2024-1-1", "status=lost", "status=PAID",
+        "from=2024-1-1", "status=lost", "status=PAID", "to=9999-12-31",
     ],
 )  # fmt: skip
 def test_bad_parameters_answer_json_400(api, query):
@@ -130,3 +130,42 @@ def test_reports_refuse_other_methods_with_allow(api):
     response = api.post("/api/reports/daily-revenue")
     assert response.status_code == 405 and response.is_json, "POST on a report should answer a JSON 405"
     assert "GET" in response.headers.get("Allow", ""), "the 405 should keep its Allow header"
+
+
+def test_large_valid_orders_add_up_exactly(seeded, new_run):
+    run_id = new_run()
+    # The largest valid order: 10,000 items at 1,000,000.00 is 10,000,000,000.00; twice that in a day.
+    rows = [
+        order_row(Order(n + 2, f"BIG{n}", datetime(2024, 3, 1, n, tzinfo=UTC), "c@example.com", "SKU-001",
+                        10_000, Decimal("1000000.00"), "paid"), run_id)
+        for n in range(2)
+    ]  # fmt: skip
+    with seeded.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(orders_table.insert(), rows)
+    api = seeded.test_client()
+    daily = get_json(api, "/api/reports/daily-revenue")
+    assert daily["items"] == [{"day": "2024-03-01", "orders": 2, "items": 20_000, "revenue": "20000000000.00"}], (
+        "quantity x unit price must be computed in 64 bits: 32-bit integers overflow on PostgreSQL"
+    )
+    top = get_json(api, "/api/reports/top-products")
+    assert [(item["sku"], item["revenue"]) for item in top["items"]] == [("SKU-001", "20000000000.00")], (
+        "top-products must add up large orders exactly too"
+    )
+
+
+def test_the_home_page_shows_a_revenue_chart_and_the_runs(api):
+    page = api.get("/")
+    assert page.status_code == 200, f"the home page should answer 200, not {page.status_code}"
+    html = page.get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/style.css">' in html, "the page should use the app's stylesheet"
+    style = api.get("/static/style.css")
+    assert style.status_code == 200 and style.mimetype == "text/css", "the stylesheet should be served"
+    style.close()
+    assert "<svg" in html and "<script" not in html, "the chart should be inline SVG, drawn without JavaScript"
+    assert html.count('<rect class="bar"') == 3, "the chart should have one bar per day with orders (3 days)"
+    assert "<title>2024-01-01: 25.50 (2 orders)</title>" in html, "each bar should say its day, revenue and orders"
+    assert "<strong>6</strong>" in html and "<strong>54.00</strong>" in html, (
+        "the page should show the orders loaded and their revenue, cancelled orders left out"
+    )
+    assert "run-1.csv" in html and "status-queued" in html, "the page should list the runs with their status"

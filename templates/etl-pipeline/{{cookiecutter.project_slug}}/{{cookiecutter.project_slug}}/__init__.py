@@ -75,6 +75,10 @@ def create_app(test_config=None):
         # Source files to load over HTTP must be in this folder.
         ETL_DATA_DIR=os.path.join(app.instance_path, "data"),
         ETL_BATCH_SIZE=5000,
+        # Runs over HTTP: at most this many at once (more answer 503 until one ends).
+        ETL_WORKERS=2,
+        # A run that has not written its heartbeat for this long was abandoned.
+        ETL_RUN_STALE_SECONDS=60,
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -89,6 +93,11 @@ def create_app(test_config=None):
         # Dates in reports are UTC days, whatever the server's own zone.
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {"options": "-c timezone=UTC"})
+    elif str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # Wait up to 30 s for another connection's write to end (SQLite has one
+        # writer at a time) instead of failing at once with "database is locked".
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {"timeout": 30})
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["int"] = BoundedIntConverter
 

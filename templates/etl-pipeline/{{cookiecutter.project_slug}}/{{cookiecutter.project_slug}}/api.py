@@ -8,13 +8,14 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
 from sqlalchemy import func
+from werkzeug.exceptions import ServiceUnavailable
 
 # BEGIN SOLUTION background-runs
 from . import worker
 from .catalog import CATEGORIES
 from .extensions import db
 from .models import Order, Product, Run
-from .pipeline import create_run, get_run
+from .pipeline import SourceBusy, create_run, discard_run, get_run
 from .records import STATUSES
 # STUB
 # from .catalog import CATEGORIES
@@ -29,6 +30,13 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(csv|jsonl)")
 PER_PAGE_MAX = 100
 PAGE_MAX = 100_000
+# Seconds a client is told to wait when every worker is busy.
+RETRY_AFTER = 10
+
+
+def workers_busy() -> ServiceUnavailable:
+    """The 503 for a run that no worker can take now, with a Retry-After header."""
+    return ServiceUnavailable("Every worker is busy: try again later.", retry_after=RETRY_AFTER)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -91,16 +99,20 @@ def page_args() -> tuple[int, int]:
 
 
 def date_arg(name: str) -> date | None:
-    """A YYYY-MM-DD query parameter as a date (None when absent); 400 when it is not a date."""
+    """A YYYY-MM-DD query parameter as a date (None when absent); 400 when it is not a date
+    or is the last day of the calendar (9999-12-31: the day after it, which `?to=` needs, does not exist)."""
     value = request.args.get(name)
     if value is None:
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         abort(400, description=f"'{name}' must be a date written YYYY-MM-DD.")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(400, description=f"'{name}' is not a real date.")
+    if day == date.max:
+        abort(400, description=f"'{name}' must be a day before {date.max.isoformat()}.")
+    return day
 
 
 def choice_arg(name: str, choices) -> str | None:
@@ -113,11 +125,13 @@ def choice_arg(name: str, choices) -> str | None:
 
 def source_file(name) -> Path:
     """The path of the source file `name` in ETL_DATA_DIR: 400 for a name that is not a plain
-    .csv/.jsonl file name (no folders: a client must never choose a path on the server), 404 when
-    the file does not exist."""
+    .csv/.jsonl file name (no folders: a client must never choose a path on the server) or that
+    is a symbolic link (it could point anywhere), 404 when the file does not exist."""
     if not isinstance(name, str) or not SOURCE_NAME.fullmatch(name):
         abort(400, description="'source' must be the name of a .csv or .jsonl file in the data folder.")
     path = Path(current_app.config["ETL_DATA_DIR"]) / name
+    if path.is_symlink():
+        abort(400, description=f"{name} is a symbolic link: only plain files of the data folder are loaded.")
     if not path.is_file():
         abort(404, description=f"There is no source named {name}.")
     return path
@@ -154,17 +168,22 @@ def start_run():
     full = data.get("full", False)
     if not isinstance(full, bool):
         abort(400, description="'full' must be true or false.")
-    busy = db.session.execute(
-        db.select(Run.id).where(Run.source == name, Run.status.in_(["queued", "running"])).limit(1)
-    ).scalar()
-    if busy is not None:
-        abort(409, description=f"Run {busy} of {name} is not finished yet.")
-    run_id = create_run(name)
-    # Pass the real app, not the current_app proxy: the proxy only works
-    # inside this request, which ends as soon as the 202 is sent.
-    worker.start_worker(current_app._get_current_object(), run_id, path, full)
-    location = url_for("api.run_status", run_id=run_id)
-    return run_json(get_run(run_id)), 202, {"Location": location}
+    try:
+        # The database refuses a second unfinished run of a source (a unique index),
+        # so two requests at the same instant cannot both get one.
+        run_id = create_run(name)
+    except SourceBusy as busy:
+        abort(409, description=str(busy))
+    # Read the run before its worker starts: the answer always says "queued".
+    run = get_run(run_id)
+    try:
+        # Pass the real app, not the current_app proxy: the proxy only works
+        # inside this request, which ends as soon as the 202 is sent.
+        worker.start_worker(current_app._get_current_object(), run_id, path, full)
+    except worker.WorkersBusy:
+        discard_run(run_id)  # never started: leave no trace in the run log
+        raise workers_busy() from None
+    return run_json(run), 202, {"Location": url_for("api.run_status", run_id=run_id)}
     # END SOLUTION
 
 
@@ -177,6 +196,16 @@ def run_status(run_id):
         abort(404, description=f"There is no run {run_id}.")
     return run_json(run)
     # END SOLUTION
+
+
+def revenue_cents():
+    """quantity x unit_price_cents of an order, computed in 64 bits.
+
+    Both columns are 32-bit integers: on PostgreSQL their product is one too, and
+    overflows ("integer out of range") past 21,474,836.47 for a single order, which
+    valid data reaches (10,000 items at 1,000,000.00). SQLite's integers are 64-bit anyway.
+    """
+    return db.cast(Order.quantity, db.BigInteger) * Order.unit_price_cents
 
 
 def order_filters(query):
@@ -209,7 +238,7 @@ def daily_revenue():
             day,
             func.count().label("orders"),
             func.sum(Order.quantity).label("items"),
-            func.sum(Order.quantity * Order.unit_price_cents).label("revenue"),
+            func.sum(revenue_cents()).label("revenue"),
         )
     ).group_by(day)
     total = db.session.execute(db.select(func.count()).select_from(query.subquery())).scalar_one()
@@ -227,7 +256,7 @@ def top_products():
     """Products by revenue, highest first (ties by sku), one page at a time."""
     # BEGIN SOLUTION reports
     page, per_page = page_args()
-    revenue = func.sum(Order.quantity * Order.unit_price_cents).label("revenue")
+    revenue = func.sum(revenue_cents()).label("revenue")
     query = order_filters(
         db.select(
             Product.sku,

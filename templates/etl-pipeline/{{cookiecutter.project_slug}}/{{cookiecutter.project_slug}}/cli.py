@@ -13,7 +13,7 @@ from .extensions import db
 from .generate import write_sample
 from .load import BATCH_SIZE
 from .models import seed_products
-from .pipeline import rejects_path, run_pipeline
+from .pipeline import SourceBusy, rejects_path, run_pipeline
 # STUB
 # from .extensions import db
 # from .generate import write_sample
@@ -68,7 +68,10 @@ def run_command(source: Path, full: bool, batch_size: int) -> None:
     def show_progress(counts: dict) -> None:
         click.echo(f"... {counts['read']:,} read, {counts['loaded']:,} loaded", err=True)
 
-    run = run_pipeline(source, full=full, batch_size=batch_size, progress=show_progress)
+    try:
+        run = run_pipeline(source, full=full, batch_size=batch_size, progress=show_progress)
+    except SourceBusy as busy:  # a run of this file is queued or running (the API's, or another terminal's)
+        raise click.ClickException(str(busy)) from None
     click.echo(
         f"Run {run['id']} {run['status']}: {run['read']:,} read, {run['loaded']:,} loaded, "
         f"{run['rejected']:,} rejected, {run['skipped']:,} skipped."

@@ -26,9 +26,22 @@ class SourceError(ValueError):
 
 
 def check_header(header: list[str] | None, path: Path) -> None:
-    """Raise SourceError unless a CSV header names exactly records.FIELDS, in order."""
-    if header is None or tuple(name.strip() for name in header) != records.FIELDS:
-        raise SourceError(f"{Path(path).name}: the first line must be the header {','.join(records.FIELDS)}")
+    """Raise SourceError unless a CSV header names exactly records.FIELDS, in order; its
+    message says, in one line, which columns are missing and which are unexpected."""
+    names = tuple(name.strip() for name in header or ())
+    if names == records.FIELDS:
+        return
+    expected = f"the first line must be the header {','.join(records.FIELDS)}"
+    missing = [name for name in records.FIELDS if name not in names]
+    unexpected = [name for name in names if name not in records.FIELDS]
+    problems = []
+    if missing:
+        problems.append("missing " + ", ".join(missing))
+    if unexpected:
+        problems.append("unexpected " + ", ".join(records.shorten(name)[:40] for name in unexpected[:10]))
+    if not problems:
+        problems.append("the columns are in another order" if header else "the file is empty")
+    raise SourceError(f"{Path(path).name}: {expected} ({'; '.join(problems)})")
 
 
 def not_utf8(line: int, text: str) -> Reject:
@@ -41,7 +54,9 @@ def read_csv(path: Path) -> Iterator[Raw | Reject]:
     # BEGIN SOLUTION read-csv
     # surrogateescape keeps an undecodable byte as a lone surrogate instead of
     # failing the whole file: the record that holds it is rejected below.
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as file:
+    # utf-8-sig: a byte-order mark (which some spreadsheets write first) is dropped, not
+    # read as part of the first column's name.
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as file:
         reader = csv.reader(file)
         check_header(next(reader, None), path)
         while True:

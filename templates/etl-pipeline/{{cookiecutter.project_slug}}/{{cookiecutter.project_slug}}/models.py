@@ -23,6 +23,8 @@ from .records import CUSTOMER_MAX_LENGTH, ORDER_ID_MAX_LENGTH, SKU_MAX_LENGTH
 
 SOURCE_MAX_LENGTH = 255
 ERROR_MAX_LENGTH = 500
+# The statuses of a run that is not finished: at most one such run per source.
+UNFINISHED = ("queued", "running")
 
 
 def utcnow() -> datetime:
@@ -120,6 +122,23 @@ class Run(db.Model):
     # The newest ordered_at this run loaded: the next run skips anything older.
     watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX_LENGTH))
+    # Written when the run is created and again every few seconds while it works:
+    # a run whose heartbeat has stopped was abandoned (its process was stopped).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+
+    # At most one unfinished run per source, enforced by the database itself: a
+    # unique index over only the rows that are queued or running (a partial
+    # index; SQLite and PostgreSQL both have them). Two requests at the same
+    # instant cannot both insert one: the second INSERT fails.
+    __table_args__ = (
+        db.Index(
+            "one_unfinished_run_per_source",
+            "source",
+            unique=True,
+            sqlite_where=db.text("status IN ('queued', 'running')"),
+            postgresql_where=db.text("status IN ('queued', 'running')"),
+        ),
+    )
     # STUB
     # id: Mapped[int] = mapped_column(primary_key=True)
     # END SOLUTION

@@ -3,22 +3,31 @@
 A run is a row of the `runs` table. Its counts and watermark are written in
 the same transaction as each batch of orders, so the run log never claims
 more than the database holds.
+
+A run lives only as long as the process that works on it. While it works it
+beats: it writes `heartbeat_at` every few seconds. A queued or running run
+whose heartbeat is older than ETL_RUN_STALE_SECONDS was abandoned (its process
+was stopped, or restarted by the debug reloader); the next run of its source
+marks it failed, saying so, and keeps what it had loaded.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
+from . import records
 from .extensions import db
-from .extract import extract
-from .load import load_orders, orders_table
-from .models import ERROR_MAX_LENGTH, Product, Run, utcnow
+from .extract import SourceError, extract
+from .load import load_orders, order_row, orders_table
+from .models import ERROR_MAX_LENGTH, UNFINISHED, Product, Run, utcnow
 from .quarantine import RejectWriter, clean
 from .records import Order, Reject
 
@@ -26,13 +35,103 @@ runs_table = Run.__table__
 
 # progress(counts): called after each batch with the counts so far.
 Progress = Callable[[dict], None]
+# An order dated later than this after the run's start is refused: clocks differ a
+# little, but an order from next year is an error, and it would become the watermark.
+FUTURE_TOLERANCE = timedelta(days=1)
+# Orders at or before the watermark are compared with the stored rows this many at a time.
+COMPARE_CHUNK = 1000
+# The columns an order must match to count as already loaded.
+COMPARED = ("ordered_at", "customer", "sku", "quantity", "unit_price_cents", "status")
+
+
+class SourceBusy(Exception):
+    """A run of this source is already queued or running."""
+
+    def __init__(self, source: str, run_id: int | None):
+        super().__init__(f"Run {run_id} of {source} is not finished yet.")
+        self.source = source
+        self.run_id = run_id
+
+
+def recover_abandoned(source: str | None = None) -> list[int]:
+    """Mark failed every unfinished run (of `source`, or of any source) whose heartbeat stopped
+    more than ETL_RUN_STALE_SECONDS ago; return their ids.
+
+    Only the status changes: the batches such a run committed stay loaded, and its
+    counts and watermark (written with each batch) stay true.
+    """
+    stale = current_app.config["ETL_RUN_STALE_SECONDS"]
+    now = utcnow()
+    abandoned = runs_table.c.status.in_(UNFINISHED) & or_(
+        runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < now - timedelta(seconds=stale)
+    )
+    if source is not None:
+        abandoned &= runs_table.c.source == source
+    with db.engine.begin() as connection:
+        ids = list(connection.execute(select(runs_table.c.id).where(abandoned)).scalars())
+        if ids:
+            error = f"abandoned: no heartbeat for over {stale} seconds (its process stopped)"
+            connection.execute(
+                update(runs_table)
+                .where(runs_table.c.id.in_(ids), abandoned)
+                .values(status="failed", finished_at=now, error=error)
+            )
+    for run_id in ids:
+        current_app.logger.warning("run %s was abandoned by its process: marked failed", run_id)
+    return ids
 
 
 def create_run(source: str) -> int:
-    """Add a queued run for `source` (a file name) to the run log; return its id."""
-    statement = insert(runs_table).values(source=source, status="queued", created_at=utcnow())
+    """Add a queued run for `source` (a file name) to the run log; return its id.
+
+    Raise SourceBusy when a run of `source` is still queued or running. The database
+    decides (a unique index over the unfinished runs), so two callers at the same
+    instant cannot both get a run. An abandoned run is recovered first.
+    """
+    recover_abandoned(source)
+    now = utcnow()
+    statement = insert(runs_table).values(source=source, status="queued", created_at=now, heartbeat_at=now)
+    try:
+        with db.engine.begin() as connection:
+            return connection.execute(statement).inserted_primary_key[0]
+    except IntegrityError:
+        with db.engine.connect() as connection:
+            busy = connection.execute(
+                select(runs_table.c.id).where(runs_table.c.source == source, runs_table.c.status.in_(UNFINISHED))
+            ).scalar()
+        raise SourceBusy(source, busy) from None
+
+
+def discard_run(run_id: int) -> None:
+    """Delete a queued run that was never started (no worker could take it)."""
     with db.engine.begin() as connection:
-        return connection.execute(statement).inserted_primary_key[0]
+        connection.execute(delete(runs_table).where(runs_table.c.id == run_id, runs_table.c.status == "queued"))
+
+
+class Heartbeat:
+    """While the block runs, a thread writes the run's `heartbeat_at` every `interval` seconds."""
+
+    def __init__(self, engine: Engine, run_id: int, interval: float, logger):
+        self.engine, self.run_id, self.interval, self.logger = engine, run_id, interval, logger
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"etl-heartbeat-{run_id}", daemon=True)
+
+    def _beat(self) -> None:
+        beat = update(runs_table).where(runs_table.c.id == self.run_id, runs_table.c.status == "running")
+        while not self._stop.wait(self.interval):
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(beat.values(heartbeat_at=utcnow()))
+            except Exception:  # a missed beat is not fatal; the next one may work
+                self.logger.exception("run %s: the heartbeat could not be written", self.run_id)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def get_run(run_id: int) -> dict | None:
@@ -80,6 +179,56 @@ def skip_old(orders: Iterable[Order], watermark: datetime | None, counts: dict) 
     # END SOLUTION
 
 
+def refuse_future(orders: Iterable[Order], latest: datetime, rejects: RejectWriter) -> Iterator[Order]:
+    """Yield the orders dated at most `latest`; send the others to `rejects` (records.FUTURE_DATE)."""
+    for order in orders:
+        if order.ordered_at > latest:
+            rejects.write(Reject(order.line, records.FUTURE_DATE, order.order_id))
+        else:
+            yield order
+
+
+def hold_back_old(
+    orders: Iterable[Order], watermark: datetime | None, rejects: RejectWriter, engine: Engine
+) -> Iterator[Order]:
+    """Yield the orders newer than `watermark`, and the older ones stored exactly as they are
+    (skip_old then skips those); reject, with the reason, an older order that is not stored
+    (it came late) or is stored with other values (it changed): an incremental run cannot
+    load them, and must not drop them without a word."""
+    if watermark is None:
+        yield from orders
+        return
+    older: list[Order] = []
+    for order in orders:
+        if order.ordered_at > watermark:
+            yield order
+            continue
+        older.append(order)
+        if len(older) == COMPARE_CHUNK:
+            yield from _stored_unchanged(older, rejects, engine)
+            older = []
+    yield from _stored_unchanged(older, rejects, engine)
+
+
+def _stored_unchanged(orders: list[Order], rejects: RejectWriter, engine: Engine) -> Iterator[Order]:
+    """The orders of `orders` stored with the same values; a Reject for each of the others."""
+    if not orders:
+        return
+    columns = [orders_table.c.order_id, *(orders_table.c[name] for name in COMPARED)]
+    ids = [order.order_id for order in orders]
+    with engine.connect() as connection:
+        stored = {row.order_id: row for row in connection.execute(select(*columns).where(columns[0].in_(ids)))}
+    for order in orders:
+        row = stored.get(order.order_id)
+        values = order_row(order, 0)
+        if row is None:
+            rejects.write(Reject(order.line, records.LATE_ORDER, order.order_id))
+        elif any(getattr(row, name) != values[name] for name in COMPARED):
+            rejects.write(Reject(order.line, records.CHANGED_OLD_ORDER, order.order_id))
+        else:
+            yield order
+
+
 def record_progress(connection: Connection, run_id: int, counts: dict, watermark: datetime | None) -> None:
     """Write the counts (read, loaded, rejected, skipped) and the watermark into the run's row."""
     # BEGIN SOLUTION incremental
@@ -88,10 +237,12 @@ def record_progress(connection: Connection, run_id: int, counts: dict, watermark
 
 
 def finish_run(run_id: int, counts: dict, status: str, error: str | None = None) -> None:
-    """Record the end of a run: its final counts, its status and the time."""
+    """Record the end of a running run: its final counts, its status and the time."""
     values = {**counts, "status": status, "finished_at": utcnow(), "error": error}
+    # Only a run still marked running: one recovered as abandoned meanwhile stays failed.
+    finish = update(runs_table).where(runs_table.c.id == run_id, runs_table.c.status == "running")
     with db.engine.begin() as connection:
-        connection.execute(update(runs_table).where(runs_table.c.id == run_id).values(**values))
+        connection.execute(finish.values(**values))
 
 
 def run_pipeline(
@@ -105,7 +256,8 @@ def run_pipeline(
     """Load one source file, recording the run; return the finished run's row as a dict.
 
     Without `full`, orders no newer than the source's watermark are skipped.
-    A failure marks the run "failed" with the error instead of raising.
+    A failure marks the run "failed" with the error instead of raising. Without
+    `run_id`, a new run is created: SourceBusy when one of this source is unfinished.
     """
     source = Path(source)
     if run_id is None:
@@ -114,10 +266,29 @@ def run_pipeline(
         batch_size = current_app.config["ETL_BATCH_SIZE"]
     engine = db.engine
     with engine.begin() as connection:
-        start = update(runs_table).where(runs_table.c.id == run_id).values(status="running", started_at=utcnow())
-        connection.execute(start)
+        now = utcnow()
+        start = update(runs_table).where(runs_table.c.id == run_id, runs_table.c.status == "queued")
+        started = connection.execute(start.values(status="running", started_at=now, heartbeat_at=now)).rowcount
         known_skus = set(connection.execute(select(Product.sku)).scalars())
         watermark = None if full else last_watermark(connection, source.name)
+    if not started:  # recovered as abandoned before it could start, or not queued at all
+        current_app.logger.warning("run %s is not queued: not started", run_id)
+        return get_run(run_id)
+    with Heartbeat(engine, run_id, current_app.config["ETL_RUN_STALE_SECONDS"] / 4, current_app.logger):
+        _work(source, run_id, batch_size, progress, known_skus, watermark)
+    return get_run(run_id)
+
+
+def _work(
+    source: Path,
+    run_id: int,
+    batch_size: int,
+    progress: Progress | None,
+    known_skus: set[str],
+    watermark: datetime | None,
+) -> None:
+    """The body of a started run: extract, clean, skip, load; record its end in the run log."""
+    engine = db.engine
 
     counts = {"read": 0, "loaded": 0, "rejected": 0, "skipped": 0}
     newest: datetime | None = None  # this run's own watermark so far
@@ -147,11 +318,17 @@ def run_pipeline(
                 if progress is not None:
                     progress(dict(counts))
 
-            orders = skip_old(clean(counted(extract(source)), known_skus, rejects), watermark, counts)
+            latest = utcnow() + FUTURE_TOLERANCE
+            orders = clean(counted(extract(source)), known_skus, rejects)
+            orders = hold_back_old(refuse_future(orders, latest, rejects), watermark, rejects, engine)
+            orders = skip_old(orders, watermark, counts)
             load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
             counts["rejected"] = rejects.count
     except Exception as error:  # recorded in the run log: callers read the status
-        current_app.logger.exception("run %s of %s failed", run_id, source.name)
+        if isinstance(error, SourceError):  # the file is wrong, not the code: one line says it all
+            current_app.logger.error("run %s of %s failed: %s", run_id, source.name, error)
+        else:
+            current_app.logger.exception("run %s of %s failed", run_id, source.name)
         # Only whole batches were committed: count what is really there.
         with engine.connect() as connection:
             counts["loaded"] = connection.execute(
@@ -160,4 +337,3 @@ def run_pipeline(
         finish_run(run_id, counts, "failed", str(error)[:ERROR_MAX_LENGTH])
     else:
         finish_run(run_id, counts, "succeeded")
-    return get_run(run_id)

@@ -42,6 +42,9 @@ TOO_PRECISE_PRICE = "unit_price has more than 2 decimals"
 LARGE_PRICE = "unit_price must be at most 1000000"
 UNKNOWN_PRODUCT = "unknown product"
 UNKNOWN_STATUS = "unknown status"
+FUTURE_DATE = "ordered_at is in the future"
+CHANGED_OLD_ORDER = "changed since it was loaded, but not newer than the watermark: run with full to load it"
+LATE_ORDER = "not loaded yet, but not newer than the watermark (a late order): run with full to load it"
 
 
 def missing(field: str) -> str:
