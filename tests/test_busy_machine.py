@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from scaffolder.check import PASSED, run_check
+from scaffolder.check import run_check
 from scaffolder.devcheck import busy_machine
 from scaffolder.generate import new_project
 from scaffolder.project import find_project
 from scaffolder.templates import available_templates
+from scaffolder.verdicts import PASSED
 
 pytestmark = pytest.mark.slow
 TEMPLATES = {t.name: t for t in available_templates() if t.manifest_path.is_file()}

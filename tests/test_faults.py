@@ -272,7 +272,8 @@ class _EndedByCPULimit:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGXCPU"), reason="CPU-time limits need POSIX")
 def test_check_says_when_the_run_used_up_its_cpu_time(project):
-    from scaffolder.check import TestRunError, run_check
+    from scaffolder.check import run_check
+    from scaffolder.exceptions import TestRunError
     from scaffolder.project import find_project
 
     with pytest.raises(TestRunError, match="The tests used more than 7 s of CPU time; the run was stopped"):
