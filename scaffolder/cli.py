@@ -136,7 +136,10 @@ def new(template, variables, output_dir, no_input, solved, solved_through, no_gi
         click.echo("A git repository records the starting state, so `git diff` shows your work.")
     click.echo("\nNext steps:")
     click.echo(f"  cd {shlex.quote(_shown_path(made.path))}")
-    click.echo("  open EXERCISES.md and start with exercise 1")
+    if made.solved_through < count:
+        click.echo(f"  open EXERCISES.md and start with exercise {made.solved_through + 1}")
+    else:
+        click.echo("  compare the reference with your own solution, or read INTERVIEW.md")
     click.echo("  scaffolder check        run the tests, exercise by exercise")
     click.echo("  scaffolder hint         stuck? a hint for the current exercise")
 
@@ -290,12 +293,25 @@ def _exercise_and_path(first: str | None, second: Path | None) -> tuple[str | No
     if first is None:
         return None, second or Path(".")
     if second is not None:
+        if not Path(second).exists() and Path(first).is_dir():
+            return str(second), Path(first)  # `check PROJECT 3`: the other order
         return first, Path(second)
     if first.isdigit() or _names_an_exercise_here(first):
         return first, Path(".")
     if "/" in first or os.sep in first or first in (".", "..") or Path(first).exists():
         return None, Path(first)
     return first, Path(".")
+
+
+def _project_and_exercise(word: str, path: Path | None, command: str):
+    """The project and the exercise that `reset`/`solution` EXERCISE [PATH] name, in either order."""
+    from scaffolder.project import find_project
+
+    exercise, where = _exercise_and_path(word, path)
+    if exercise is None:
+        raise InputError(f"Name the exercise: scaffolder {command} EXERCISE [PATH], e.g. scaffolder {command} 1.")
+    project = find_project(where)
+    return project, project.manifest.find(exercise)
 
 
 def _names_an_exercise_here(word: str) -> bool:
@@ -398,7 +414,7 @@ def _confirm_or_refuse(question: str, yes: bool) -> None:
 
 @main.command()
 @click.argument("exercise")
-@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @reports_errors
 def reset(exercise, path, yes) -> None:
@@ -406,11 +422,9 @@ def reset(exercise, path, yes) -> None:
 
     Only that exercise's regions change; other exercises' code is untouched.
     """
-    from scaffolder.project import find_project
     from scaffolder.restore import exercise_changes
 
-    project = find_project(path)
-    chosen = project.manifest.find(exercise)
+    project, chosen = _project_and_exercise(exercise, path, "reset")
     changes = exercise_changes(project, chosen, to="stub")
     if not changes:
         click.echo(f"Exercise {chosen.number} ({chosen.slug}) is already at its starting stubs; nothing to reset.")
@@ -433,7 +447,7 @@ def _apply(project, chosen, changes, given: bool) -> None:
 
 @main.command()
 @click.argument("exercise")
-@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--apply", "apply_it", is_flag=True, help="Write the reference solution into your files (after a backup)."
 )
@@ -445,12 +459,10 @@ def solution(exercise, path, apply_it, yes) -> None:
     Seeing it before the exercise passes spoils the practice, so that asks first.
     """
     from scaffolder.check import run_check
-    from scaffolder.project import find_project
     from scaffolder.restore import exercise_changes
     from scaffolder.verdicts import PASSED
 
-    project = find_project(path)
-    chosen = project.manifest.find(exercise)
+    project, chosen = _project_and_exercise(exercise, path, "solution")
     exit_cleanly_on_signals()
     passes = run_check(project, only=chosen).exercises[0].status == PASSED
     if not passes:

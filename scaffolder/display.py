@@ -54,7 +54,9 @@ def print_summary(project, result) -> None:
 def _why(manifest, r) -> str:
     """What the status line adds to the status: how many tests, or what the exercise waits for."""
     if r.status == FAILING:
-        return f" ({len(r.failures)} of {len(r.tests)} tests failing)"
+        not_run = sum(t.outcome == "not run" for t in r.tests)
+        failing = len(r.failures) - not_run
+        return f" ({failing} of {len(r.tests)} tests failing" + (f", {not_run} not run)" if not_run else ")")
     if r.status == INCOMPLETE:
         skipped = sum(t.outcome == "skipped" for t in r.tests)
         return f" ({skipped} of {len(r.tests)} tests skipped; the rest pass)"
@@ -87,7 +89,8 @@ def print_warnings(result) -> None:
         click.echo(
             f"\nThe run stopped early: {hung} hung ({result.stopped.get('message', '')}). "
             "A hang usually hangs every later test too (a loop in create_app, or a request that waits forever), "
-            "so the tests after it were not run.",
+            "so the tests after it were not run. If that test is correct but slow (a busy machine), give it "
+            "more time: `scaffolder check --timeout 60`.",
             err=True,
         )
     if not result.stubs_known:
@@ -100,10 +103,14 @@ def print_warnings(result) -> None:
         shown = ", ".join(result.changed_tests[:4]) + (" ..." if len(result.changed_tests) > 4 else "")
         # Name the files, not tests/: a checkout of the folder would also undo the learner's own test files.
         restore = " ".join(name.rsplit(" (", 1)[0] for name in result.changed_tests if not name.endswith("(added)"))
-        how = f"restore them with `git checkout -- {restore}`" if restore else "remove the files you added"
+        how = (
+            f"`git diff -- {restore}` shows what changed, and `git checkout -- {restore}` restores the generated "
+            "version, discarding those changes: move anything of your own (a fixture, a helper) elsewhere first"
+            if restore
+            else "the files you added are not judged; remove them if they were not meant to be there"
+        )
         click.echo(
-            f"\nWarning: the tests are not the generated ones: {shown}. Results may not mean what they say; "
-            f"{how} (or copy them from a fresh `scaffolder new`).",
+            f"\nWarning: the tests are not the generated ones: {shown}. Results may not mean what they say. {how}.",
             err=True,
         )
 
@@ -120,6 +127,12 @@ def print_details(current) -> None:
         click.echo(
             f"  Not started yet. Instructions: EXERCISES.md, section {exercise.number}. "
             f"Files to edit: {', '.join(exercise.files)}"
+        )
+    earlier = sorted(stub_blockers(current.failures) - {exercise.slug})
+    if earlier:
+        click.echo(
+            f"  Some of its tests stop at an earlier exercise that is not done yet ({', '.join(earlier)}): "
+            "finish that one first."
         )
     groups: dict[tuple[str, str | None], list] = {}
     for test in current.failures:

@@ -281,3 +281,32 @@ def test_a_word_that_names_an_exercise_is_the_exercise_even_beside_a_folder_of_t
     both = cli("check", "2", "--exercise", "1")
     assert both.exit_code == 2 and "Name the exercise once" in both.stderr
     assert cli("check", ".").stdout.startswith("Mini calculator (mini, level 1): 0 of 2 exercises pass")
+
+
+def test_arguments_in_the_other_order_still_name_the_project_and_the_exercise(cli, project, monkeypatch):
+    monkeypatch.chdir(project.parent)
+    checked = cli("check", project.name, "2")
+    assert checked.stdout.startswith("Mini calculator (mini, level 1): this exercise does not pass yet")
+    refused = cli("reset", project.name)
+    assert refused.exit_code == 2
+    assert refused.stderr == "Error: Name the exercise: scaffolder reset EXERCISE [PATH], e.g. scaffolder reset 1.\n"
+
+
+def test_new_points_at_the_first_exercise_left_to_do(cli, fixture_templates, tmp_path):
+    partly = cli("new", "mini", "--no-input", "--no-git", "--solved-through", "1", "-o", tmp_path / "a")
+    assert "start with exercise 2" in partly.stdout
+    solved = cli("new", "mini", "--no-input", "--no-git", "--solved", "-o", tmp_path / "b")
+    assert "start with exercise" not in solved.stdout and "compare the reference" in solved.stdout
+
+
+def test_the_details_say_when_an_exercise_waits_for_an_earlier_one(capsys):
+    from scaffolder.display import print_details
+    from scaffolder.manifest import Exercise
+    from scaffolder.verdicts import NOT_STARTED, ExerciseResult, TestResult
+
+    stub = "NotImplementedError: Exercise 1 (app-factory) is not done yet: see EXERCISES.md"
+    test = TestResult("tests/test_02.py::test_a", "test_a", "failed", message=stub, kind="not_implemented")
+    routes = Exercise(2, "routes", "Routes", "easy", ("app.py",), (), "", (), ("h",))
+    print_details(ExerciseResult(routes, NOT_STARTED, (test,)))
+    shown = capsys.readouterr().out
+    assert "stop at an earlier exercise that is not done yet (app-factory): finish that one first" in shown

@@ -158,6 +158,8 @@ def test_a_test_file_edited_to_pass_is_noticed(cli, project):
     result = cli("check", project)
     assert "the tests are not the generated ones: tests/test_add.py (changed)" in result.stderr
     assert "git checkout -- tests/test_add.py`" in result.stderr
+    assert "`git diff -- tests/test_add.py` shows what changed" in result.stderr
+    assert "discarding those changes: move anything of your own" in result.stderr
 
 
 def test_deleted_tests_are_named(cli, project):
