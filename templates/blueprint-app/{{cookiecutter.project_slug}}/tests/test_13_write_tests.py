@@ -72,13 +72,21 @@ def graded(tmp_path_factory):
             f"your tests used more than {CPU_LIMIT} seconds of CPU time (all six versions together): "
             "does one of them loop forever?"
         )
-    if not report.is_file():
-        lines = [line for line in (completed.stdout + completed.stderr).splitlines() if line.strip()]
-        return "pytest could not run tests/owner_rule_tests.py: " + (lines[-1] if lines else "no output")
+    output = completed.stdout + completed.stderr
+    if completed.returncode in (2, 3, 4) or not report.is_file():
+        # 2: a collection error (your file does not import), 3: pytest's own error, 4: a usage error.
+        return f"tests/owner_rule_tests.py does not load, so none of your tests ran: {_error_line(output)}"
     results = json.loads(report.read_text(encoding="utf-8"))
     if not results.get(REFERENCE):
         return "tests/owner_rule_tests.py has no tests yet: write functions named test_..."
     return results
+
+
+def _error_line(output: str) -> str:
+    """The line of pytest's output that says what went wrong: its last `E   ...` line, or its last line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+    return (errors or lines or ["no output"])[-1]
 
 
 def test_your_tests_pass_against_the_reference_code(graded):

@@ -1,0 +1,31 @@
+"""An exercise where the learner writes tests: a file of theirs that does not load is said to be broken."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from scaffolder.generate import new_project
+
+pytestmark = pytest.mark.slow  # renders a real template and runs its nested suite
+
+
+def test_a_learner_test_file_that_does_not_import_is_named_as_broken_not_empty(tmp_path):
+    project = new_project("blueprint-app", {}, tmp_path, no_input=True, solved=True, git=False).path
+    owned = project / "tests" / "owner_rule_tests.py"
+    owned.write_text(owned.read_text(encoding="utf-8") + "\nimport not_a_module_anywhere\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_13_write_tests.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+        timeout=600,
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "tests/owner_rule_tests.py does not load, so none of your tests ran" in result.stdout
+    assert "No module named 'not_a_module_anywhere'" in result.stdout
+    assert "has no tests yet" not in result.stdout
