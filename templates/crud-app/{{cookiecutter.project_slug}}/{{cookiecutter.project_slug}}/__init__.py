@@ -1,7 +1,7 @@
 """{{ cookiecutter.project_name }}: a small task list built with Flask.
 
-Run it with `flask --app {{ cookiecutter.project_slug }} init-db`, then
-`flask --app {{ cookiecutter.project_slug }} run --debug`.
+From the project folder, run `flask init-db`, then `flask run --debug`
+(`.flaskenv` asks for the development configuration).
 """
 
 import os
