@@ -1,6 +1,7 @@
 # Public development settings, read by the `flask` command through python-dotenv.
 # Never put secrets here: they belong in instance/config.py or the environment.
-FLASK_APP={{ cookiecutter.project_slug }}
-# Debug mode: the reloader, the interactive debugger and the development
-# SECRET_KEY. Production servers (gunicorn) do not read this file.
+# The app in its development configuration (debug mode, the public SECRET_KEY
+# "dev"). Production servers (gunicorn "{{ cookiecutter.project_slug }}:create_app()") do not read this file.
+FLASK_APP={{ cookiecutter.project_slug }}:create_app({"DEBUG": True})
+# The reloader and the interactive debugger of `flask run`.
 FLASK_DEBUG=1

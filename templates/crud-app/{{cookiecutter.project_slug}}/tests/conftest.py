@@ -1,8 +1,12 @@
 """Fixtures shared by every test: a fresh app and database per test."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import SAWarning, SQLAlchemyError
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -100,6 +104,64 @@ def submit_form(client, page_url, action=None, **values):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app whose database is a file, so that a second connection sees the same tasks."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'tasks.sqlite'}")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def deleted_before_saving(app, task_id) -> Iterator[list]:
+    """Delete the task from a second connection just before the app first writes to the database.
+
+    That is what happens when another request deletes the task between a view
+    loading it and saving it. The list it gives holds True once the task was
+    deleted that way.
+    """
+    with app.app_context():
+        engine = db.engine
+    deleted = []
+
+    def delete_first(conn, cursor, statement, parameters, context, executemany):
+        if deleted or not statement.lstrip().upper().startswith(("UPDATE", "DELETE")):
+            return
+        deleted.append(True)
+        with engine.connect() as other:
+            other.execute(db.delete(Task).where(Task.id == task_id))
+            other.commit()
+
+    event.listen(engine, "before_cursor_execute", delete_first)
+    try:
+        yield deleted
+    finally:
+        event.remove(engine, "before_cursor_execute", delete_first)
+
+
+def racing_a_delete(app, method, url, **request_args):
+    """Send a request that changes task 1 while another request deletes it; return the response.
+
+    Fails when the view never writes to the database (it does not save or
+    delete anything yet) or when it fails instead of answering.
+    """
+    client = app.test_client()
+    with deleted_before_saving(app, 1) as deleted:
+        try:
+            response = client.open(url, method=method, **request_args)
+        except (SQLAlchemyError, SAWarning) as error:
+            pytest.fail(
+                f"{method} {url}, while another request deletes the task, should answer 404 Not Found: "
+                f"it failed with {type(error).__name__} ({error}), a 500 for the user"
+            )
+    assert deleted, (
+        f"{method} {url} should write its change to the database (the test deletes the task from another "
+        f"connection at that moment); it answered {response.status_code} without writing anything"
+    )
+    return response
 
 
 def insert_task(app, title="A task", **fields):

@@ -12,12 +12,11 @@ pytestmark = pytest.mark.exercise("app-factory")
 
 
 @pytest.fixture(autouse=True)
-def development_mode(monkeypatch):
-    """Run create_app() as `flask run --debug` does: debug on, no key in the environment."""
-    monkeypatch.setenv("FLASK_DEBUG", "1")
-    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    monkeypatch.delenv("FLASK_TESTING", raising=False)
-    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+def server_environment(monkeypatch):
+    """Run create_app() as a server would: no FLASK_* variables but a real secret key."""
+    for name in ("FLASK_DEBUG", "FLASK_TESTING", "FLASK_SQLALCHEMY_DATABASE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a-real-secret-from-the-environment")
 
 
 def test_test_config_overrides_the_defaults():
@@ -49,11 +48,14 @@ def test_config_is_relative_to_the_instance_folder():
     assert os.path.isdir(app.instance_path), "create_app() should make sure the instance folder exists"
 
 
-def test_a_secret_key_is_always_set():
-    app = create_app()
+def test_a_secret_key_is_always_set(monkeypatch):
+    monkeypatch.delenv("FLASK_SECRET_KEY")
+    app = create_app({"DEBUG": True})
     assert app.config.get("SECRET_KEY"), (
-        "create_app() should set a SECRET_KEY by default (a development value like 'dev')"
+        "create_app() should set a SECRET_KEY by default (the development value 'dev'), "
+        "which create_app({'DEBUG': True}) keeps"
     )
+    assert app.debug and not app.testing, "create_app({'DEBUG': True}) should give an app in debug mode, not testing"
 
 
 def test_environment_variables_override_the_defaults(monkeypatch):

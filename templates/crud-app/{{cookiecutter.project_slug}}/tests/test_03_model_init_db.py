@@ -37,10 +37,20 @@ def test_created_default_is_a_callable():
     )
 
 
+def run_init_db(app, runner):
+    """Run `flask init-db` as the `flask` command does: inside the app's application context.
+
+    `flask` pushes the context before it runs a command registered on `app.cli`;
+    the test runner does not, so the test does it here.
+    """
+    with app.app_context():
+        return runner.invoke(args=["init-db"])
+
+
 def test_init_db_command_creates_the_tables(app, runner):
     with app.app_context():
         db.drop_all()
-    result = runner.invoke(args=["init-db"])
+    result = run_init_db(app, runner)
     assert result.exit_code == 0, f"flask init-db should succeed, it failed with: {result.output}{result.exception!r}"
     assert "Initialized the database" in result.output, "flask init-db should print 'Initialized the database'"
     with app.app_context():
@@ -49,7 +59,7 @@ def test_init_db_command_creates_the_tables(app, runner):
 
 def test_init_db_command_clears_existing_tasks(app, runner, add_task):
     add_task("Old task")
-    result = runner.invoke(args=["init-db"])
+    result = run_init_db(app, runner)
     assert result.exit_code == 0, f"flask init-db should succeed, it failed with: {result.output}{result.exception!r}"
     with app.app_context():
         count = db.session.scalar(db.select(func.count()).select_from(Task))

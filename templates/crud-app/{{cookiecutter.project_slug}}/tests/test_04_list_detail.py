@@ -1,5 +1,7 @@
 """Exercise 4 (list-detail): the task list and the task page."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.exercise("list-detail")
@@ -39,6 +41,19 @@ def test_detail_page(client, add_task):
     assert "Read the Flask tutorial" in response.text, "the task page should show the title"
     assert "Chapters one to four" in response.text, "the task page should show the description"
     assert "Not done yet" in response.text, "the task page should say 'Not done yet' for an open task"
+
+
+def test_the_description_keeps_its_line_breaks_and_is_escaped(client, add_task):
+    # A browser sends the lines of a <textarea> separated by \r\n.
+    task_id = add_task("Shopping", description="Bread\r\n<b>Milk</b>\nEggs")
+    text = client.get(f"/tasks/{task_id}").text
+    assert "<b>Milk</b>" not in text, "the description is user text: it should be escaped (&lt;b&gt;), never |safe"
+    shown = re.search(r"Bread\s*<br\s*/?>\s*&lt;b&gt;Milk&lt;/b&gt;\s*<br\s*/?>\s*Eggs", text)
+    assert shown, (
+        "the task page should show each line of the description on its own line, with a <br> between lines "
+        "(a newline in HTML text is only a space), each line escaped: "
+        "Bread<br>&lt;b&gt;Milk&lt;/b&gt;<br>Eggs"
+    )
 
 
 def test_detail_page_of_a_done_task(client, add_task):

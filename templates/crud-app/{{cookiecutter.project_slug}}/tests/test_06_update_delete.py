@@ -1,7 +1,7 @@
 """Exercise 6 (update-delete): editing and deleting tasks."""
 
 import pytest
-from conftest import insert_task, submit_form
+from conftest import insert_task, racing_a_delete, submit_form
 
 pytestmark = pytest.mark.exercise("update-delete")
 
@@ -104,4 +104,19 @@ def test_the_delete_form_works_with_csrf_protection(csrf_app, csrf_client):
     )
     assert response.headers.get("Location") == "/tasks/", (
         "submitting the delete form of /tasks/1, CSRF token included, should delete and redirect to /tasks/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [("/tasks/1/edit", {"title": "Too late"}), ("/tasks/1/toggle", {}), ("/tasks/1/delete", {})],
+    ids=["edit", "toggle", "delete"],
+)
+def test_a_task_deleted_by_another_request_meanwhile_answers_404(file_app, url, form):
+    # Two people at once: one deletes the task while this request is saving it.
+    insert_task(file_app, "Deleted meanwhile")
+    response = racing_a_delete(file_app, "POST", url, data=form)
+    assert response.status_code == 404, (
+        f"POST {url}, when another request deletes the task just before it is saved, should answer "
+        f"404 Not Found (the task does not exist any more), not {response.status_code}"
     )

@@ -1,6 +1,7 @@
 """Exercise 8 (json-api): a JSON API with the right status codes."""
 
 import pytest
+from conftest import insert_task, racing_a_delete
 
 pytestmark = pytest.mark.exercise("json-api")
 
@@ -134,14 +135,28 @@ def test_delete_answer_has_no_content_type(client, add_task):
     assert "Content-Type" not in response.headers, "a 204 has no body, so it should have no Content-Type"
 
 
-def test_an_id_too_big_for_the_database_is_not_found(client):
-    response = client.get(f"/api/tasks/{2**63}")
-    assert response.status_code == 404, "GET /api/tasks/9223372036854775808 names no task: it should answer 404"
-    for method in ("patch", "delete"):
-        response = getattr(client, method)(f"/api/tasks/{2**63}", json={"done": True})
-        assert 400 <= response.status_code < 500 and response.is_json, (
-            f"{method.upper()} /api/tasks/9223372036854775808 names no task: it should answer a JSON 4xx, never 500"
-        )
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE", "PUT", "POST"])
+def test_an_id_too_big_for_the_database_is_not_found(client, method):
+    response = client.open(f"/api/tasks/{2**63}", method=method, json={"done": True})
+    assert response.status_code == 404, (
+        f"{method} /api/tasks/9223372036854775808 names no task: it should answer 404 Not Found, "
+        f"like GET, not {response.status_code}"
+    )
+    assert response.is_json, "the 404 should be a JSON error"
+
+
+@pytest.mark.parametrize(
+    ("method", "body"), [("PATCH", {"title": "Too late", "done": True}), ("DELETE", None)], ids=["patch", "delete"]
+)
+def test_a_task_deleted_by_another_request_meanwhile_answers_404(file_app, method, body):
+    # Two clients at once: one deletes the task while this request is saving it.
+    insert_task(file_app, "Deleted meanwhile")
+    response = racing_a_delete(file_app, method, "/api/tasks/1", json=body)
+    assert response.status_code == 404, (
+        f"{method} /api/tasks/1, when another request deletes the task just before it is saved, should answer "
+        f"404 Not Found (the task does not exist any more), not {response.status_code}"
+    )
+    assert response.is_json, "the 404 should be a JSON error"
 
 
 def test_a_body_over_the_size_limit_answers_json_413(client):

@@ -45,7 +45,7 @@ def refusal(what):
         create_app()
     except RuntimeError as error:
         return error
-    pytest.fail(f"outside debug and testing, with {what}, create_app() should raise RuntimeError")
+    pytest.fail(f"create_app() without a test or development configuration, with {what}, should raise RuntimeError")
 
 
 def test_production_refuses_the_development_key(production):
@@ -59,13 +59,26 @@ def test_production_refuses_a_key_that_is_not_text(production):
     refusal("FLASK_SECRET_KEY=12345 (read as the number 12345, not a string)")
 
 
+@pytest.mark.parametrize("blank", ["", "   "], ids=["empty", "spaces"])
+def test_production_refuses_a_blank_key(production, blank):
+    production.setenv("FLASK_SECRET_KEY", blank)
+    refused = refusal(f"FLASK_SECRET_KEY={blank!r} (a blank key)")
+    assert "FLASK_SECRET_KEY" in str(refused), "the RuntimeError should say how to set a key, naming FLASK_SECRET_KEY"
+
+
+def test_flask_debug_in_the_environment_does_not_allow_the_development_key(production):
+    # A server that carries FLASK_DEBUG=1 by mistake is still a production server.
+    production.setenv("FLASK_DEBUG", "1")
+    refusal("the development key 'dev' and FLASK_DEBUG=1 in the environment")
+
+
 def test_production_starts_with_a_real_key(production):
     production.setenv("FLASK_SECRET_KEY", "a-long-random-value-from-secrets-token-hex")
     app = create_app()
     assert app.config["SECRET_KEY"] == "a-long-random-value-from-secrets-token-hex"
 
 
-def test_debug_mode_may_use_the_development_key(production):
-    production.setenv("FLASK_DEBUG", "1")
-    app = create_app()
-    assert app.debug, "FLASK_DEBUG=1 should give an app in debug mode"
+def test_the_development_configuration_may_use_the_development_key(production):
+    app = create_app({"DEBUG": True})
+    assert app.debug, "create_app({'DEBUG': True}), the configuration of .flaskenv, should give an app in debug mode"
+    assert app.config["SECRET_KEY"] == "dev", "the development configuration keeps the development key"

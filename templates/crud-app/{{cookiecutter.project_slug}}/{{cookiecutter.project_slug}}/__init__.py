@@ -1,25 +1,30 @@
 """{{ cookiecutter.project_name }}: a small task list built with Flask.
 
-Run it with `flask --app {{ cookiecutter.project_slug }} init-db`, then
-`flask --app {{ cookiecutter.project_slug }} run --debug`.
+From the project folder, run `flask init-db`, then `flask run --debug`
+(`.flaskenv` asks for the development configuration).
 """
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
 from . import api, commands, errors, main, security, tasks
 from .extensions import csrf, db
-from .routing import DatabaseIdConverter
+from .routing import BoundedIntConverter
 
 SITE_NAME = "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\"') }}"
 
 
-def create_app(test_config=None):
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure one instance of the application.
 
-    `test_config` is a mapping that replaces the instance configuration, so
-    the tests can ask for an in-memory database and testing mode.
+    `test_config` is a mapping that replaces the instance configuration: the
+    tests ask for testing mode and an in-memory database, and `.flaskenv`
+    asks for the development configuration, `{"DEBUG": True}`. Without it
+    (gunicorn, `flask --app`), the instance folder and the environment
+    configure the app.
     """
     # BEGIN SOLUTION app-factory
     app = Flask(__name__, instance_relative_config=True)
@@ -55,7 +60,7 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     # Ids in URLs are 64-bit database integers: a bigger number names no row.
-    app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_map.converters["int"] = BoundedIntConverter
     app.add_template_global(SITE_NAME, "site_name")
 
     # Extensions are created once in extensions.py and bound to each app here.
@@ -67,7 +72,11 @@ def create_app(test_config=None):
 
     commands.init_app(app)
     errors.init_app(app)
-    security.init_app(app)
+    # Only a configuration chosen in code, for the tests or for development,
+    # may keep the public development key; never an environment variable,
+    # which a production server can carry by mistake (FLASK_DEBUG=1).
+    chosen_in_code = test_config is not None and bool(test_config.get("TESTING") or test_config.get("DEBUG"))
+    security.init_app(app, allow_development_key=chosen_in_code)
 
     app.register_blueprint(main.bp)
     app.register_blueprint(tasks.bp)

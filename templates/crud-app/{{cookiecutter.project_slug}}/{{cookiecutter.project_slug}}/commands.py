@@ -1,7 +1,7 @@
-"""Command line commands, run with `flask --app {{ cookiecutter.project_slug }} <command>`."""
+"""Command line commands, run with `flask <command>` from the project folder."""
 
 import click
-from flask.cli import with_appcontext
+from flask import Flask
 
 from .extensions import db
 
@@ -15,13 +15,17 @@ def init_db() -> None:
 
 
 @click.command("init-db")
-@with_appcontext
 def init_db_command() -> None:
     """Clear the existing data and create new tables."""
     init_db()
     click.echo(f"Initialized the database ({db.engine.url}).")
 
 
-def init_app(app) -> None:
-    """Register the commands with the app."""
+def init_app(app: Flask) -> None:
+    """Register the commands with the app.
+
+    A command registered on `app.cli` runs inside the app's application context:
+    the `flask` command pushes it before calling the command (Flask 2.2 and
+    later), so `init_db()` can use `db` without `@with_appcontext`.
+    """
     app.cli.add_command(init_db_command)

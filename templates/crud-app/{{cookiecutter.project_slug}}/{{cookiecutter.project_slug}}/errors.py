@@ -3,11 +3,12 @@
 # BEGIN SOLUTION error-pages
 import json
 
-from flask import render_template, request
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     """Answer an HTTP error (404, 405, 400...) as JSON or as an HTML page."""
     # The error's own response has the right status and headers, such as
     # Allow on a 405; only its body (and so its Content-Type) is replaced.
@@ -22,13 +23,14 @@ def handle_http_error(error: HTTPException):
     return response
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Register the app-wide error handlers."""
     app.register_error_handler(HTTPException, handle_http_error)
 # STUB
+# from flask import Flask
 #
 #
-# def init_app(app) -> None:
+# def init_app(app: Flask) -> None:
 #     """Register the app-wide error handlers."""
 #     # Register a handler for HTTPException here.
 # END SOLUTION

@@ -1,8 +1,13 @@
 """HTML pages to list, show, create, edit, delete and search tasks."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+# BEGIN SOLUTION update-delete
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+# STUB
+# from flask import Blueprint, flash, redirect, render_template, request, url_for
+# END SOLUTION
+from flask.typing import ResponseReturnValue
 
-from .extensions import db
+from .extensions import commit_or_404, db
 from .models import TITLE_MAX_LENGTH, Task, validate_description, validate_title
 from .pagination import done_arg, page_args
 
@@ -20,7 +25,7 @@ def searchable(q: str) -> bool:
 
 
 @bp.route("/")
-def index():
+def index() -> ResponseReturnValue:
     """List the tasks, newest first, 20 to a page; `?done=true` or `false` filters them."""
     page, per_page = page_args()
     done = done_arg()
@@ -38,7 +43,7 @@ def index():
 
 
 @bp.route("/<int:task_id>")
-def detail(task_id):
+def detail(task_id: int) -> ResponseReturnValue:
     """Show one task, or answer 404 Not Found."""
     # BEGIN SOLUTION list-detail
     task = db.get_or_404(Task, task_id)
@@ -47,7 +52,7 @@ def detail(task_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def create():
+def create() -> ResponseReturnValue:
     """Show the form for a new task and save it when it is submitted."""
     # BEGIN SOLUTION create-form
     if request.method == "POST":
@@ -72,22 +77,24 @@ def create():
 
 
 @bp.post("/<int:task_id>/toggle")
-def toggle(task_id):
+def toggle(task_id: int) -> ResponseReturnValue:
     """Mark a task done, or not done again.
 
     A worked example of a view that changes data: it accepts POST only, answers
-    404 for a missing task, commits, flashes a message and redirects.
+    404 for a missing task, commits, flashes a message and redirects. The task
+    may be deleted by another request between loading and saving it:
+    commit_or_404() answers 404 then, instead of a 500.
     """
     task = db.get_or_404(Task, task_id)
     task.done = not task.done
-    db.session.commit()
+    commit_or_404()
     flash("Task marked as done." if task.done else "Task marked as not done.")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return redirect(url_for("tasks.detail", task_id=task_id))
 
 
 # BEGIN SOLUTION update-delete
 @bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
-def edit(task_id):
+def edit(task_id: int) -> ResponseReturnValue:
     """Show the form for an existing task and save the changes."""
     task = db.get_or_404(Task, task_id)
     if request.method == "POST":
@@ -98,20 +105,23 @@ def edit(task_id):
             task.title = title
             task.description = description
             task.done = "done" in request.form
-            db.session.commit()
+            commit_or_404()
             flash("Task updated.")
-            return redirect(url_for("tasks.detail", task_id=task.id))
+            return redirect(url_for("tasks.detail", task_id=task_id))
         flash(error)
         return render_template("tasks/form.html", task=task), 400
     return render_template("tasks/form.html", task=task)
 
 
 @bp.route("/<int:task_id>/delete", methods=["POST"])
-def delete(task_id):
+def delete(task_id: int) -> ResponseReturnValue:
     """Delete a task. POST only: a link or a crawler must never delete data."""
-    task = db.get_or_404(Task, task_id)
-    db.session.delete(task)
+    # One DELETE statement, which says how many rows it removed: when two
+    # requests delete the same task at once, only one of them removes it.
+    deleted = db.session.execute(db.delete(Task).where(Task.id == task_id)).rowcount
     db.session.commit()
+    if not deleted:
+        abort(404)
     flash("Task deleted.")
     return redirect(url_for("tasks.index"))
 # STUB
@@ -120,7 +130,7 @@ def delete(task_id):
 
 
 @bp.route("/search")
-def search():
+def search() -> ResponseReturnValue:
     """Find tasks whose title contains the text of `?q=`."""
     # BEGIN SOLUTION search-escaping
     q = request.args.get("q", "").strip()
