@@ -85,9 +85,9 @@ def new_project(
     template = template_name if isinstance(template_name, Template) else find_template(template_name)
     manifest = template.manifest()
     through = _solved_through(manifest, solved, solved_through)
-    context = build_context(template, variables, no_input)
-    slug = context["cookiecutter"]["project_slug"]
     output_dir = Path(output_dir).expanduser().absolute()
+    context = build_context(template, variables, no_input, output_dir)
+    slug = context["cookiecutter"]["project_slug"]
     if output_dir.exists() and not output_dir.is_dir():
         raise InvalidContextError(f"The output directory {output_dir} is a file, not a directory.")
     target = output_dir / slug
@@ -156,7 +156,9 @@ def _solved_through(manifest: Manifest, solved: bool, solved_through: int | None
     return solved_through
 
 
-def build_context(template: Template, variables: dict[str, str], no_input: bool) -> dict[str, Any]:
+def build_context(
+    template: Template, variables: dict[str, str], no_input: bool, output_dir: Path | None = None
+) -> dict[str, Any]:
     """The cookiecutter context: defaults, then key=value answers, then prompts; checked.
 
     At a terminal an unusable answer is explained in one line and its question asked again;
@@ -178,7 +180,7 @@ def build_context(template: Template, variables: dict[str, str], no_input: bool)
         if no_input or sys.stdin is None or not sys.stdin.isatty():
             context["cookiecutter"] = prompt_for_config(context, no_input=no_input)
         else:
-            context["cookiecutter"] = _ask_until_usable(context)
+            context["cookiecutter"] = _ask_until_usable(context, output_dir)
     except CookiecutterException as err:
         raise RenderError(f"Cannot build the context of {template.name}: {err}.") from err
     except (EOFError, KeyboardInterrupt) as err:
@@ -187,7 +189,7 @@ def build_context(template: Template, variables: dict[str, str], no_input: bool)
     return context
 
 
-def _ask_until_usable(context: dict[str, Any]) -> dict[str, Any]:
+def _ask_until_usable(context: dict[str, Any], output_dir: Path | None = None) -> dict[str, Any]:
     """cookiecutter's questions, in the words of `__prompts__`; an unusable answer is explained and asked again.
 
     An unusable default (a package name made from a name without letters, say) is explained
@@ -212,13 +214,13 @@ def _ask_until_usable(context: dict[str, Any]) -> dict[str, Any]:
             continue
         default = render_variable(env, raw, answers)
         prefix = f"  [dim][{visible.index(key) + 1}/{len(visible)}][/] "
-        problem = _answer_problem(key, default, answers)
+        problem = _answer_problem(key, default, answers, output_dir)
         if problem is not None:
             console.print(Text(problem, style="prompt.invalid"), soft_wrap=True)
             default = None  # not offered again: Enter would give the same answer
         while True:
             answer = read_user_variable(key, default, prompts, prefix)
-            problem = _answer_problem(key, answer, answers)
+            problem = _answer_problem(key, answer, answers, output_dir)
             if problem is None:
                 break
             console.print(Text(problem, style="prompt.invalid"), soft_wrap=True)
@@ -226,7 +228,7 @@ def _ask_until_usable(context: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-def _answer_problem(key: str, value: Any, answers: dict[str, Any]) -> str | None:
+def _answer_problem(key: str, value: Any, answers: dict[str, Any], output_dir: Path | None = None) -> str | None:
     """Why an answer typed at the terminal is unusable, in one sentence; None when it is fine."""
     if not isinstance(value, str):
         return None
@@ -240,6 +242,8 @@ def _answer_problem(key: str, value: Any, answers: dict[str, Any]) -> str | None
             name = str(answers.get("project_name", ""))
             return f"The name {name!r} has no letters or digits to make a package name from; type one."
         reason = _slug_problem(value)
+        if reason is None and output_dir is not None and (output_dir / value).exists():
+            reason = f"is taken: {output_dir / value} already exists; choose another folder name"
         return f"{value!r} {reason}." if reason else None
     return None
 

@@ -241,3 +241,11 @@ def test_a_template_file_that_is_not_valid_jinja_is_one_line(cli, tmp_path, monk
     assert result.stderr.startswith("Error: Rendering mini failed: ") and result.stderr.count("\n") == 1
     assert "NOTES.md" in result.stderr and "line 1" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_that_exists_is_explained_and_asked_again(cli, fixture_templates, tmp_path):
+    (tmp_path / "my_calc").mkdir()
+    result = ask(cli, tmp_path, "My Calc\n\nother_calc\n")
+    assert result.exit_code == 0, result.output
+    assert f"'my_calc' is taken: {tmp_path / 'my_calc'} already exists; choose another folder name." in result.stdout
+    assert (tmp_path / "other_calc" / "other_calc").is_dir() and not any((tmp_path / "my_calc").iterdir())
