@@ -82,6 +82,10 @@ def create_app(config=None):
     app.add_url_rule("/", endpoint="home", view_func=lambda: redirect(url_for("blog.index")))
     app.add_template_global(SITE_NAME, "site_name")
     errors.init_app(app)
+    # Exercise 10: the Host header check and the proxy headers (auth/reset.py).
+    from .auth.reset import init_app as init_host_checks
+
+    init_host_checks(app)
     commands.init_app(app)
     logs.configure_logging(app)
     # Development only (MAIL_PRINT): show the mail Flask-Mail would have sent.

@@ -25,6 +25,17 @@ class Config:
     PASSWORD_HASH_METHOD = None
     RESET_TOKEN_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_DEFAULT_SENDER = "blog@localhost"
+    # The address people reach the site at, such as "https://blog.example.com".
+    # Links in mail are built from it, never from the request's Host header,
+    # which any client can set. Production takes it from FLASK_EXTERNAL_URL.
+    EXTERNAL_URL = None
+    # Host names the app answers to (Flask checks the Host header: 400 for any
+    # other). None: the host of EXTERNAL_URL (see auth/reset.py, init_app).
+    TRUSTED_HOSTS = None
+    # How many reverse proxies sit in front of the app and set X-Forwarded-*
+    # headers (0: none, the app is reached directly). Trusting more proxies
+    # than there are lets any client fake its address, scheme and host.
+    PROXY_COUNT = 0
     MAIL_PRINT = False
     LOG_LEVEL = "INFO"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
@@ -48,6 +59,8 @@ class DevelopmentConfig(Config):
 
     MAIL_SUPPRESS_SEND = True
     MAIL_PRINT = True
+    EXTERNAL_URL = "http://127.0.0.1:5000"
+    TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 
 
 class TestingConfig(Config):
@@ -62,6 +75,9 @@ class TestingConfig(Config):
     # werkzeug's slow default (PASSWORD_HASH_METHOD = None above).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SUPPRESS_SEND = True
+    # The test client sends requests to http://localhost/.
+    EXTERNAL_URL = "http://localhost"
+    TRUSTED_HOSTS = ["localhost"]
 
 
 class ProductionConfig(Config):
@@ -71,6 +87,7 @@ class ProductionConfig(Config):
     # to start without a real one).
     SECRET_KEY = None
     LOG_LEVEL = "WARNING"
+    # Set FLASK_EXTERNAL_URL (and FLASK_PROXY_COUNT=1 behind one reverse proxy).
     # BEGIN SOLUTION sessions
     # Cookies only travel over HTTPS.
     SESSION_COOKIE_SECURE = True

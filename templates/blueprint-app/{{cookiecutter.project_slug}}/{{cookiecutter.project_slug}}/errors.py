@@ -1,7 +1,8 @@
 """Error handlers for the whole app: HTML pages, and JSON under /api/."""
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, SecurityError
 
 API_PREFIX = "/api/"
 
@@ -15,6 +16,11 @@ def handle_http_error(error: HTTPException):
     # path is the only reliable sign of an API request.
     if request.path.startswith(API_PREFIX):
         return {"error": error.name, "message": error.description}, error.code, headers
+    if isinstance(error, SecurityError):
+        # A Host header not in TRUSTED_HOSTS: Flask cannot build this app's URLs
+        # for such a request, so the page template (full of url_for) is not used.
+        page = f"<!doctype html><title>{error.code} {escape(error.name)}</title><p>{escape(error.description)}</p>"
+        return page, error.code, headers
     return render_template("errors/error.html", error=error), error.code, headers
 
 
