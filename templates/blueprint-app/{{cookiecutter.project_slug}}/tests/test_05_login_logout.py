@@ -29,7 +29,9 @@ def test_logging_in_redirects_to_the_blog(client, auth):
     response = auth.login("alice")
     assert response.headers.get("Location") == "/blog/", "a successful login should redirect to /blog/"
     assert "Welcome back, alice." in flashed(client), "a successful login should flash 'Welcome back, alice.'"
-    assert logged_in_user(client) == "1", "login_user() should keep alice's id in the session"
+    assert (logged_in_user(client) or "").partition(":")[0] == "1", (
+        "login_user() should keep alice's id in the session (User.get_id(): '<id>:<session version>')"
+    )
     assert "Log out" in client.get("/auth/login").text, "once logged in, pages should show the 'Log out' button"
 
 
@@ -107,3 +109,38 @@ def test_login_works_with_csrf_on(csrf_app):
     logout_token = csrf_token_in(page.text)
     response = client.post("/auth/logout", data={"csrf_token": logout_token})
     assert response.headers.get("Location") == "/blog/", "the page's logout form, with its csrf_token, should work"
+
+
+def test_the_session_keeps_the_id_and_the_session_version(app, client, auth):
+    auth.create_user("alice")
+    auth.login("alice")
+    assert logged_in_user(client) == "1:0", "a new user's get_id() should be '<id>:<session_version>', here '1:0'"
+
+
+def cookie_value(client, name):
+    cookie = client.get_cookie(name)
+    assert cookie is not None, f"after logging in with 'Remember me' there should be a {name} cookie"
+    return cookie.value
+
+
+def logged_in_with(app, name, value):
+    """Whether a fresh browser holding only this cookie is logged in (its pages show the 'Log out' button)."""
+    browser = app.test_client()
+    browser.set_cookie(name, value)
+    return "Log out" in browser.get("/auth/login").text
+
+
+def test_logging_out_ends_copies_of_the_session_and_remember_cookies(app, client, auth):
+    auth.create_user("alice")
+    auth.login("alice", remember=True)
+    session, remember = cookie_value(client, "session"), cookie_value(client, "remember_token")
+    assert logged_in_with(app, "session", session), "a copy of the session cookie logs in before logout"
+    assert logged_in_with(app, "remember_token", remember), "a copy of the remember cookie logs in before logout"
+    auth.logout()
+    assert not logged_in_with(app, "session", session), (
+        "after logout, an old copy of the session cookie must not log in any more (raise the session version)"
+    )
+    assert not logged_in_with(app, "remember_token", remember), (
+        "after logout, an old remember_token cookie must not log in any more (raise the session version)"
+    )
+    assert auth.login("alice").headers.get("Location") == "/blog/", "logging in again works after a logout"

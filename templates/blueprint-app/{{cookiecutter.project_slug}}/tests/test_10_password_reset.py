@@ -1,5 +1,6 @@
 """Exercise 10 (password-reset): a signed, expiring token sent by mail (Flask-Mail's outbox)."""
 
+import base64
 import re
 
 import pytest
@@ -172,3 +173,25 @@ def test_forwarded_headers_are_trusted_only_behind_a_proxy():
     assert proxied.get("/auth/reset", headers=forged).status_code == 400, (
         "with PROXY_COUNT = 1, a forwarded host that is not trusted answers 400"
     )
+
+
+def test_a_reset_ends_every_earlier_session_remember_cookie_and_api_token(app, client, auth):
+    auth.create_user("alice")
+    thief = app.test_client()
+    AuthActions(app, thief).login("alice", remember=True)
+    session, remember = thief.get_cookie("session").value, thief.get_cookie("remember_token").value
+    basic = "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+    token = thief.post("/api/tokens", headers={"Authorization": basic}).json["token"]
+    assert thief.get("/api/posts", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    link = reset_link(app, client)
+    client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    for name, value in [("session", session), ("remember_token", remember)]:
+        browser = app.test_client()
+        browser.set_cookie(name, value)
+        assert "Log out" not in browser.get("/auth/login").text, (
+            f"after a password reset, a {name} cookie from before it must not log in any more"
+        )
+    answer = app.test_client().get("/api/posts", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401, "after a password reset, the user's API tokens from before it must stop working"

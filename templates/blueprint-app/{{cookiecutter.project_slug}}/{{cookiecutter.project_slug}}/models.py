@@ -66,6 +66,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by one to end every session and "remember me" cookie of the user
+    # (logout, password reset): Flask-Login keeps it next to the id (get_id).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # BEGIN SOLUTION migrations
     about: Mapped[str] = mapped_column(String(ABOUT_MAX_LENGTH), default="", server_default="")
     # STUB
@@ -92,6 +95,13 @@ class User(UserMixin, db.Model):
         # BEGIN SOLUTION user-model
         return check_password_hash(self.password_hash, password)
         # END SOLUTION
+
+    # BEGIN SOLUTION login-logout
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: "<id>:<session version>"."""
+        return f"{self.id}:{self.session_version}"
+    # STUB
+    # END SOLUTION
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
@@ -144,6 +154,18 @@ def tags_named(names: list[str]) -> list[Tag]:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login calls this on each request with the id kept in the session."""
-    if not user_id.isdigit() or int(user_id) > MAX_ID:
+    # BEGIN SOLUTION login-logout
+    # A session or remember cookie made before the last logout or password
+    # reset carries an older session version: it no longer logs anyone in.
+    number, _, version = user_id.partition(":")
+    if not (number + version).isascii() or not number.isdigit() or not version.isdigit() or int(number) > MAX_ID:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(number))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+    # STUB
+    # if not user_id.isascii() or not user_id.isdigit() or int(user_id) > MAX_ID:
+    #     return None
+    # return db.session.get(User, int(user_id))
+    # END SOLUTION

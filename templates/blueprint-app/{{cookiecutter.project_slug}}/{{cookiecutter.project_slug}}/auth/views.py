@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
-from ..models import User
+from ..models import ApiToken, User
 from ..validation import page_arg
 from . import bp
 from .decorators import admin_required
@@ -82,6 +82,10 @@ def login():
 def logout():
     """Log out. POST only, with a CSRF token: a link or an image must not log anyone out."""
     # BEGIN SOLUTION login-logout
+    # A copy of the session or remember cookie (another device, a stolen one)
+    # would still log in: a new session version ends every one of them.
+    current_user.session_version += 1
+    db.session.commit()
     logout_user()
     flash("You are logged out.")
     return redirect(url_for("blog.index"))
@@ -126,6 +130,10 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        # Whoever knew the old password may hold a session, a remember cookie
+        # or an API token: end them all.
+        user.session_version += 1
+        db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
         db.session.commit()
         flash("Your password has been reset. You can log in now.")
         return redirect(url_for("auth.login"))
