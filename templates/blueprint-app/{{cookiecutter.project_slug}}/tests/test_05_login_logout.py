@@ -58,7 +58,15 @@ def test_a_local_next_is_followed(client, auth):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "///evil.example",
+        "////evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+    ],
 )
 def test_a_foreign_next_is_not_followed(client, auth, target):
     auth.create_user("alice")

@@ -51,8 +51,10 @@ def is_safe_next(target: str | None) -> bool:
         # Browsers read "\" as "/", so "/\evil.example" would leave the site.
         return False
     parts = urlsplit(target)
-    # "//evil.example/x" has no scheme but a host: it leaves the site too.
-    return not parts.scheme and not parts.netloc and target.startswith("/")
+    # "//evil.example/x" has no scheme but a host: it leaves the site too. So
+    # does "////evil.example": urlsplit finds no host in it, but the Location
+    # header is cleaned to "//evil.example", so no local path starts with "//".
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
     # END SOLUTION
 
 
