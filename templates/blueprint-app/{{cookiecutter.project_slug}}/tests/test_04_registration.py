@@ -1,7 +1,7 @@
 """Exercise 4 (registration): a Flask-WTF registration form with validators and CSRF."""
 
 import pytest
-from conftest import PASSWORD, csrf_token_in
+from conftest import PASSWORD, AuthActions, csrf_token_in, file_database_app, row_committed_after_first_check
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User
@@ -90,3 +90,18 @@ def test_the_form_works_with_csrf_on(csrf_app):
     assert response.headers.get("Location") == "/auth/login", (
         "the page's own form, with its csrf_token, should register the user (use form.hidden_tag())"
     )
+
+
+def test_a_name_taken_by_a_concurrent_registration_is_a_form_error(tmp_path):
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    other = {"username": "alice", "email": "other@example.com", "password_hash": "x", "is_admin": False}
+    with row_committed_after_first_check(app, User.__table__, **other) as raced:
+        response = AuthActions(app, client).register("alice")
+    assert raced, "registering should first check (SELECT) whether the username is taken"
+    assert response.status_code == 400, (
+        "when another request registers the same username between the check and the insert, the unique "
+        "constraint refuses the insert (IntegrityError): roll back and answer the form again with 400, not 500"
+    )
+    assert "This username is taken." in response.text, "the form should then say 'This username is taken.'"
+    assert users(app) == [("alice", "other@example.com")], "only the other request's user should be saved"

@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 # STUB
 # from flask_login import UserMixin
 # from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+# from sqlalchemy.exc import IntegrityError
 # from sqlalchemy.orm import Mapped, mapped_column, relationship
 # END SOLUTION
 
@@ -144,11 +146,28 @@ class ApiToken(db.Model):
 
 
 def tags_named(names: list[str]) -> list[Tag]:
-    """The Tag rows for these names, creating the ones that do not exist yet."""
+    """The Tag rows for these names, creating the ones that do not exist yet.
+
+    Two requests may add the same new tag at once: both find it missing, and
+    the second insert breaks the unique constraint on `Tag.name`. Each new tag
+    is inserted in a savepoint (`begin_nested`), so losing that race undoes
+    only this insert, and the other request's row is used instead.
+    """
     if not names:
         return []
     existing = {tag.name: tag for tag in db.session.execute(db.select(Tag).where(Tag.name.in_(names))).scalars()}
-    return [existing.get(name) or Tag(name=name) for name in names]
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            try:
+                with db.session.begin_nested():
+                    tag = Tag(name=name)
+                    db.session.add(tag)
+            except IntegrityError:
+                tag = db.session.execute(db.select(Tag).where(Tag.name == name)).scalar_one()
+        tags.append(tag)
+    return tags
 
 
 @login_manager.user_loader

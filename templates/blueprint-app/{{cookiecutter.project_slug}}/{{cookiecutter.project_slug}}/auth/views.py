@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ApiToken, User
@@ -35,7 +36,15 @@ def register():
         user = User(username=form.username.data, email=form.email.data.lower())
         user.set_password(form.password.data)
         db.session.add(user)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another request took the name or the address between our check
+            # and our insert; the unique constraint caught it. Check again, so
+            # the form shows which field is taken.
+            db.session.rollback()
+            form.validate()
+            return render_template("auth/register.html", form=form), 400
         flash("Registration complete. You can log in now.")
         return redirect(url_for("auth.login"))
     # A submitted form that did not validate: show it again, errors next to the fields.
