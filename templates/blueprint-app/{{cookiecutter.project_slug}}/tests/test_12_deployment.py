@@ -4,6 +4,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from conftest import AuthActions, make_app
 from flask import Flask
 
 from {{ cookiecutter.project_slug }} import create_app
@@ -117,3 +118,24 @@ def test_create_admin_refuses_a_short_password(app, runner):
     assert result.exit_code != 0, "a password shorter than 8 characters should be refused"
     with app.app_context():
         assert db.session.execute(db.select(User)).first() is None, "nothing should be saved"
+
+
+def test_the_500_page_survives_a_database_error_of_a_logged_in_user():
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, instead of raising into the test
+
+    def broken():
+        db.session.add(User(username="alice", email="again@example.com", password_hash="x"))
+        db.session.flush()  # alice exists: IntegrityError, and the session now needs a rollback
+
+    app.add_url_rule("/broken", "broken", broken)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    auth.create_user("alice")
+    auth.login("alice")
+    response = client.get("/broken")
+    assert response.status_code == 500, "a database error should answer 500"
+    assert "500 Internal Server Error" in response.text and "Log out" in response.text, (
+        "the app's own 500 page (with the logged-in user's menu) should be shown: the error handler must roll "
+        "the database session back before the page reads current_user, or the page fails too"
+    )

@@ -4,11 +4,18 @@ from flask import Flask, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from .extensions import db
+
 API_PREFIX = "/api/"
 
 
 def handle_http_error(error: HTTPException):
     """Answer an HTTP error (400, 401, 403, 404, 405, 413, 500...) as JSON or as a page."""
+    if error.code >= 500:
+        # After a database error the session refuses every query until it is
+        # rolled back, and the page reads the logged-in user: roll back first,
+        # or the error page itself fails and the server sends its bare one.
+        db.session.rollback()
     # Keep the headers the error carries (Allow on a 405, WWW-Authenticate on
     # a 401); the body, and so its Content-Type, is ours.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
