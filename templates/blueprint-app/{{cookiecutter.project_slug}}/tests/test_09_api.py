@@ -161,3 +161,10 @@ def test_the_views_are_method_views():
 
     for name in ("TokenAPI", "PostListAPI", "PostAPI"):
         assert issubclass(getattr(views, name), MethodView), f"{name} should be a MethodView"
+
+
+def test_a_json_body_over_the_size_limit_answers_413(app, client, token):
+    body = b'{"title": "big", "body": "' + b"x" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
+    response = client.post("/api/posts", data=body, content_type="application/json", headers=bearer(token))
+    assert response.status_code == 413, "a JSON body over MAX_CONTENT_LENGTH should answer 413, not 400"
+    assert response.is_json and "error" in response.json, "the 413 should be a JSON error"

@@ -16,7 +16,7 @@ from flask import Response, abort, g, request, url_for
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import BadRequest, Unauthorized
 
 from ..extensions import db
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, User, tags_named
@@ -26,6 +26,7 @@ from .auth import issue_token, token_required
 # STUB
 # from flask import abort, request, url_for
 # from flask.views import MethodView
+# from werkzeug.exceptions import BadRequest
 #
 # from ..models import Post
 # from ..validation import bad_character, parse_tags
@@ -54,10 +55,10 @@ def json_object() -> dict:
         abort(400, description="Send a JSON object with 'Content-Type: application/json'.")
     try:
         data = request.get_json()
-    except RecursionError:  # deeply nested arrays exhaust the parser
+    except (BadRequest, RecursionError):  # malformed JSON; deeply nested arrays exhaust the parser
         data = None
-    except Exception:  # noqa: BLE001 - Flask raises BadRequest for malformed JSON
-        data = None
+    # Any other error keeps its own answer: a body over MAX_CONTENT_LENGTH is
+    # a 413 (RequestEntityTooLarge), not a malformed body.
     if not isinstance(data, dict):
         abort(400, description="The body must be a JSON object.")
     return data
