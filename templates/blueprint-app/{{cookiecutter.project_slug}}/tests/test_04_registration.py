@@ -105,3 +105,20 @@ def test_a_name_taken_by_a_concurrent_registration_is_a_form_error(tmp_path):
     )
     assert "This username is taken." in response.text, "the form should then say 'This username is taken.'"
     assert users(app) == [("alice", "other@example.com")], "only the other request's user should be saved"
+
+
+@pytest.mark.parametrize("variant", ["ALICE", "Alice", "\uff41lice", "\uff21\uff2c\uff29\uff23\uff25"])
+def test_a_look_alike_of_a_taken_username_is_refused(app, client, auth, variant):
+    auth.register("alice")
+    response = auth.register(variant, email="second@example.com")
+    assert response.status_code == 400 and "This username is taken." in response.text, (
+        f"{variant!r} is alice after NFKC and casefold: it should answer 400 with 'This username is taken.'"
+    )
+    assert [name for name, _ in users(app)] == ["alice"], "only the first alice should be saved"
+
+
+def test_usernames_are_saved_normalised(app, auth):
+    auth.register("Stra\u00dfe_\uff11")
+    assert [name for name, _ in users(app)] == ["strasse_1"], (
+        "the username should be saved after NFKC and casefold: 'Straße_１' becomes 'strasse_1'"
+    )

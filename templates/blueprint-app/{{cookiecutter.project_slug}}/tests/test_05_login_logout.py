@@ -152,3 +152,13 @@ def test_logging_out_ends_copies_of_the_session_and_remember_cookies(app, client
         "after logout, an old remember_token cookie must not log in any more (raise the session version)"
     )
     assert auth.login("alice").headers.get("Location") == "/blog/", "logging in again works after a logout"
+
+
+@pytest.mark.parametrize("typed", ["ALICE", " Alice ", "\uff41lice"])
+def test_login_normalises_the_username_like_registration(client, auth, typed):
+    auth.create_user("alice")
+    response = auth.login(typed)
+    assert response.headers.get("Location") == "/blog/", (
+        f"logging in as {typed!r} should find alice: the login form normalises the name (NFKC, casefold) as "
+        "registration does"
+    )

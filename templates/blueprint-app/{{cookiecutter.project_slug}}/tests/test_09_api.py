@@ -168,3 +168,9 @@ def test_a_json_body_over_the_size_limit_answers_413(app, client, token):
     response = client.post("/api/posts", data=body, content_type="application/json", headers=bearer(token))
     assert response.status_code == 413, "a JSON body over MAX_CONTENT_LENGTH should answer 413, not 400"
     assert response.is_json and "error" in response.json, "the 413 should be a JSON error"
+
+
+def test_a_token_for_the_username_in_another_case(client, auth):
+    auth.create_user("alice")
+    response = client.post("/api/tokens", headers=basic("ALICE", "correct horse battery"))
+    assert response.status_code == 201, "HTTP Basic usernames are normalised like the forms': ALICE is alice"

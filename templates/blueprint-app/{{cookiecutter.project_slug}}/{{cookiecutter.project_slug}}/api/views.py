@@ -20,7 +20,7 @@ from werkzeug.exceptions import BadRequest, Unauthorized
 
 from ..extensions import db
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, User, tags_named
-from ..validation import bad_character, page_arg, parse_tags
+from ..validation import bad_character, normalize_username, page_arg, parse_tags
 from . import bp
 from .auth import issue_token, token_required
 # STUB
@@ -96,7 +96,8 @@ class TokenAPI(MethodView):
         auth = request.authorization
         user = None
         if auth is not None and auth.type == "basic" and auth.username and auth.password:
-            user = db.session.execute(db.select(User).where(User.username == auth.username)).scalar_one_or_none()
+            username = normalize_username(auth.username)
+            user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
         if user is None or not user.check_password(auth.password):
             raise Unauthorized(
                 description="Send your username and password with HTTP Basic authentication.",
