@@ -2,6 +2,7 @@
 
 import base64
 import re
+import smtplib
 
 import pytest
 from conftest import PASSWORD, AuthActions, csrf_token_in, make_app
@@ -195,3 +196,31 @@ def test_a_reset_ends_every_earlier_session_remember_cookie_and_api_token(app, c
         )
     answer = app.test_client().get("/api/posts", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 401, "after a password reset, the user's API tokens from before it must stop working"
+
+
+class RealMailConfig(TestingConfig):
+    """Mail really sent (to a server that the test makes unreachable)."""
+
+    MAIL_SUPPRESS_SEND = False
+    MAIL_SERVER = "127.0.0.1"
+
+
+def test_an_unreachable_mail_server_changes_nothing_in_the_answer(monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    app = make_app(RealMailConfig)
+    client = app.test_client()
+    AuthActions(app, client).create_user("alice")
+    known = client.post("/auth/reset", data={"email": "alice@example.com"})
+    unknown = client.post("/auth/reset", data={"email": "nobody@example.com"})
+    assert (known.status_code, known.headers.get("Location")) == (302, "/auth/login"), (
+        "when the mail cannot be sent, a registered address should still get the redirect to /auth/login, not a 500"
+    )
+    assert (unknown.status_code, unknown.headers.get("Location")) == (302, "/auth/login"), (
+        "an unknown address should get the same redirect"
+    )
+    assert any(record.levelname == "ERROR" and record.exc_info for record in caplog.records), (
+        "the failure should be logged as an error with its traceback (app.logger.exception)"
+    )

@@ -3,7 +3,7 @@
 # BEGIN SOLUTION registration
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -121,7 +121,12 @@ def reset_request():
     if form.validate_on_submit():
         user = db.session.execute(db.select(User).where(User.email == form.email.data.lower())).scalar_one_or_none()
         if user is not None:
-            send_reset_email(user)
+            try:
+                send_reset_email(user)
+            except Exception:
+                # A mail server that is down must not change the answer: a 500
+                # for registered addresses only would tell who is registered.
+                current_app.logger.exception("could not send the password reset mail")
         # The same answer whether or not the address is registered.
         flash("If that address is registered, a reset link is on its way.")
         return redirect(url_for("auth.login"))
