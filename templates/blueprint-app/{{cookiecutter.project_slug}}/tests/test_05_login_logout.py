@@ -3,6 +3,8 @@
 import pytest
 from conftest import PASSWORD, AuthActions, csrf_token_in
 
+from {{ cookiecutter.project_slug }}.models import User
+
 pytestmark = pytest.mark.exercise("login-logout")
 
 
@@ -161,4 +163,31 @@ def test_login_normalises_the_username_like_registration(client, auth, typed):
     assert response.headers.get("Location") == "/blog/", (
         f"logging in as {typed!r} should find alice: the login form normalises the name (NFKC, casefold) as "
         "registration does"
+    )
+
+
+@pytest.fixture
+def password_checks(monkeypatch):
+    """A list that gets one entry per call of User.check_password."""
+    calls = []
+    check = User.check_password
+
+    def counted(self, password):
+        calls.append(self.username)
+        return check(self, password)
+
+    monkeypatch.setattr(User, "check_password", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("nobody", PASSWORD), ("alice", "wrong password"), ("alice", PASSWORD)]
+)
+def test_every_login_checks_one_password_hash(client, auth, password_checks, username, password):
+    auth.create_user("alice")
+    auth.login(username, password)
+    assert len(password_checks) == 1, (
+        f"logging in as {username!r} should check a password hash exactly once (User.check_password), an unknown "
+        "user too: a login that skips the slow check for unknown users answers faster and so tells which usernames "
+        "exist. Use authenticate() from models.py."
     )

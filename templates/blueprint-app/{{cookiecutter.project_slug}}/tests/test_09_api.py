@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import ApiToken, Post
+from {{ cookiecutter.project_slug }}.models import ApiToken, Post, User
 
 pytestmark = pytest.mark.exercise("api")
 
@@ -174,3 +174,16 @@ def test_a_token_for_the_username_in_another_case(client, auth):
     auth.create_user("alice")
     response = client.post("/api/tokens", headers=basic("ALICE", "correct horse battery"))
     assert response.status_code == 201, "HTTP Basic usernames are normalised like the forms': ALICE is alice"
+
+
+@pytest.mark.parametrize("username", ["nobody", "alice"])
+def test_every_token_request_checks_one_password_hash(client, auth, monkeypatch, username):
+    auth.create_user("alice")
+    calls = []
+    check = User.check_password
+    monkeypatch.setattr(User, "check_password", lambda self, password: calls.append(1) or check(self, password))
+    client.post("/api/tokens", headers=basic(username, "wrong password"))
+    assert len(calls) == 1, (
+        f"a token request for {username!r} should check a password hash exactly once, an unknown user too, so the "
+        "time taken does not tell which usernames exist (authenticate() in models.py does this)"
+    )

@@ -1,9 +1,10 @@
 """The models: users, their posts, tags on posts, and API tokens."""
 
+import secrets
 from datetime import UTC, datetime
 
-# BEGIN SOLUTION user-model
 from flask import current_app
+# BEGIN SOLUTION user-model
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
 from sqlalchemy.exc import IntegrityError
@@ -168,6 +169,31 @@ def tags_named(names: list[str]) -> list[Tag]:
                 tag = db.session.execute(db.select(Tag).where(Tag.name == name)).scalar_one()
         tags.append(tag)
     return tags
+
+
+# One decoy password hash per hashing method, made on first use (see authenticate).
+_decoy_hashes: dict[str | None, str] = {}
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user with this (normalised) username whose password matches, or None.
+
+    Checking a password hash is slow on purpose (tens of milliseconds). If an
+    unknown username skipped it, the answer would come back faster, and the
+    time alone would tell which usernames exist. So an unknown username has
+    the password checked all the same, once, against a decoy hash made with
+    the same method.
+    """
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD")
+        if method not in _decoy_hashes:
+            decoy = User()
+            decoy.set_password(secrets.token_urlsafe())
+            _decoy_hashes[method] = decoy.password_hash
+        User(password_hash=_decoy_hashes[method]).check_password(password)
+        return None
+    return user if user.check_password(password) else None
 
 
 @login_manager.user_loader

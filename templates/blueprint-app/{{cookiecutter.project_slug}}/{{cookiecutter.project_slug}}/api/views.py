@@ -19,7 +19,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Unauthorized
 
 from ..extensions import db
-from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, User, tags_named
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, authenticate, tags_named
 from ..validation import bad_character, normalize_username, page_arg, parse_tags
 from . import bp
 from .auth import issue_token, token_required
@@ -96,9 +96,9 @@ class TokenAPI(MethodView):
         auth = request.authorization
         user = None
         if auth is not None and auth.type == "basic" and auth.username and auth.password:
-            username = normalize_username(auth.username)
-            user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or not user.check_password(auth.password):
+            # One password check whether or not the user exists (see authenticate).
+            user = authenticate(normalize_username(auth.username), auth.password)
+        if user is None:
             raise Unauthorized(
                 description="Send your username and password with HTTP Basic authentication.",
                 www_authenticate=WWWAuthenticate("basic", {"realm": "api"}),

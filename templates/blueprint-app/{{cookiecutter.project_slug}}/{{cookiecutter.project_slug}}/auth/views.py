@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import ApiToken, User
+from ..models import ApiToken, User, authenticate
 from ..validation import page_arg
 from . import bp
 from .decorators import admin_required
@@ -73,8 +73,9 @@ def login():
     # BEGIN SOLUTION login-logout
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(db.select(User).where(User.username == form.username.data)).scalar_one_or_none()
-        if user is not None and user.check_password(form.password.data):
+        # One password check whether or not the user exists (see authenticate).
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.username}.")
             target = request.args.get("next")
