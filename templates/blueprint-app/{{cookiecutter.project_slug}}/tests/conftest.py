@@ -30,6 +30,13 @@ class CsrfTestingConfig(TestingConfig):
     WTF_CSRF_ENABLED = True
 
 
+class RateLimitedConfig(TestingConfig):
+    """Rate limits on (the testing configuration turns them off), with a low limit to reach."""
+
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "3 per day"
+
+
 def make_app(config=TestingConfig):
     """Build an app with a testing configuration and an empty database.
 

@@ -1,7 +1,7 @@
 """Exercise 5 (login-logout): Flask-Login, remember me, and a safe ?next= redirect."""
 
 import pytest
-from conftest import PASSWORD, AuthActions, csrf_token_in
+from conftest import PASSWORD, AuthActions, RateLimitedConfig, csrf_token_in, make_app
 
 from {{ cookiecutter.project_slug }}.models import User
 
@@ -191,3 +191,17 @@ def test_every_login_checks_one_password_hash(client, auth, password_checks, use
         "user too: a login that skips the slow check for unknown users answers faster and so tells which usernames "
         "exist. Use authenticate() from models.py."
     )
+
+
+def test_login_attempts_are_rate_limited():
+    app = make_app(RateLimitedConfig)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    auth.create_user("alice")
+    answers = [auth.login("alice", "wrong password").status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429], (
+        "with LOGIN_RATE_LIMIT = '3 per day', the 4th login attempt from one address should answer "
+        f"429 Too Many Requests (got {answers})"
+    )
+    assert auth.login("alice").status_code == 429, "over the limit even the right password is refused"
+    assert client.get("/auth/login").status_code == 200, "the limit counts only POSTs: the page still shows"

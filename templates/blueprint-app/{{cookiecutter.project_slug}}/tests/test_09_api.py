@@ -4,6 +4,7 @@ import base64
 import hashlib
 
 import pytest
+from conftest import AuthActions, RateLimitedConfig, make_app
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import ApiToken, Post, User
@@ -187,3 +188,15 @@ def test_every_token_request_checks_one_password_hash(client, auth, monkeypatch,
         f"a token request for {username!r} should check a password hash exactly once, an unknown user too, so the "
         "time taken does not tell which usernames exist (authenticate() in models.py does this)"
     )
+
+
+def test_token_requests_are_rate_limited():
+    app = make_app(RateLimitedConfig)
+    client = app.test_client()
+    AuthActions(app, client).create_user("alice")
+    answers = [client.post("/api/tokens", headers=basic("alice", "wrong")).status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429], (
+        f"with LOGIN_RATE_LIMIT = '3 per day', the 4th token request should answer 429 (got {answers})"
+    )
+    last = client.post("/api/tokens", headers=basic("alice", "correct horse battery"))
+    assert last.status_code == 429 and last.is_json, "over the limit, a JSON 429, even with the right password"

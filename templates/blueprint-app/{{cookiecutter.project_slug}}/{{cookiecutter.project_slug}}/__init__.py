@@ -41,7 +41,7 @@ def create_app(config=None):
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
     from .config import CONFIGS
-    from .extensions import csrf, db, login_manager, mail, migrate
+    from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
     if config is None:
         config = os.environ.get("APP_CONFIG", "development")
@@ -65,6 +65,7 @@ def create_app(config=None):
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     # Programs call the API with a token, not browsers with a session cookie,
     # so a CSRF token makes no sense there.
     csrf.exempt(api_bp)

@@ -38,6 +38,14 @@ class Config:
     PROXY_COUNT = 0
     MAIL_PRINT = False
     LOG_LEVEL = "INFO"
+    # Password guesses (POST /auth/login, POST /api/tokens) per client address.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_ENABLED = True
+    # Flask-Limiter keeps its counts in this process's memory: each gunicorn
+    # worker counts alone, and a restart forgets. In production share one store
+    # between the workers, such as Redis: FLASK_RATELIMIT_STORAGE_URI=redis://redis:6379/0
+    # (pip install "limits[redis]").
+    RATELIMIT_STORAGE_URI = "memory://"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
 
@@ -71,6 +79,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # Most tests post forms without a CSRF token; some turn it back on.
     WTF_CSRF_ENABLED = False
+    # No rate limits: the tests log in many times. test_05 turns them on to test them.
+    RATELIMIT_ENABLED = False
     # A cheap hash keeps the suite fast. Tests only: production keeps
     # werkzeug's slow default (PASSWORD_HASH_METHOD = None above).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -88,6 +98,7 @@ class ProductionConfig(Config):
     SECRET_KEY = None
     LOG_LEVEL = "WARNING"
     # Set FLASK_EXTERNAL_URL (and FLASK_PROXY_COUNT=1 behind one reverse proxy).
+    # And a shared store for the rate limits, FLASK_RATELIMIT_STORAGE_URI=redis://... (see Config).
     # BEGIN SOLUTION sessions
     # Cookies only travel over HTTPS.
     SESSION_COOKIE_SECURE = True

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Unauthorized
 
-from ..extensions import db
+from ..extensions import db, limiter, login_rate_limit
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, authenticate, tags_named
 from ..validation import bad_character, normalize_username, page_arg, parse_tags
 from . import bp
@@ -91,6 +91,9 @@ def tag_names(data: dict) -> list[str]:
 
 # BEGIN SOLUTION api
 class TokenAPI(MethodView):
+    # A token is a password guess too: the same limit as the login form (POST only).
+    decorators = [limiter.limit(login_rate_limit, methods=["POST"])]
+
     def post(self):
         """Trade a username and password (HTTP Basic) for a new token."""
         auth = request.authorization

@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..extensions import db, limiter, login_rate_limit
 from ..models import ApiToken, User, authenticate
 from ..validation import page_arg
 from . import bp
@@ -68,6 +68,11 @@ def is_safe_next(target: str | None) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# BEGIN SOLUTION login-logout
+# At most LOGIN_RATE_LIMIT attempts per address, then 429 Too Many Requests.
+@limiter.limit(login_rate_limit, methods=["POST"])
+# STUB
+# END SOLUTION
 def login():
     """Log in with a username and a password; then go to ?next= when it is safe."""
     # BEGIN SOLUTION login-logout
