@@ -1,7 +1,8 @@
 """Exercise 12 (deployment): refusing a default secret, WSGI entry point, gunicorn, container, logging, create-admin."""
 
 import runpy
-from pathlib import Path
+import shlex
+from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import AuthActions, make_app
@@ -74,6 +75,59 @@ def test_the_container_file():
     assert "USER " in text, "the server should not run as root: add a USER line"
     assert "db upgrade" in text, "the container should run `flask db upgrade` before starting"
     assert "gunicorn" in text and "wsgi:app" in text, "the container should start gunicorn with wsgi:app"
+
+
+def dockerfile_instructions():
+    """(INSTRUCTION, arguments) for each instruction of the Dockerfile, continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#") and " " in line]
+
+
+def paths_given_to(user, command):
+    """The paths a RUN command makes `user`'s: `chown user[:group] PATH...` or `install -d -o user PATH...`."""
+    owned = []
+    for part in command.replace("&&", ";").split(";"):
+        words = shlex.split(part)
+        if words[:1] == ["chown"]:
+            args = [word for word in words[1:] if not word.startswith("-")]
+            if args and args[0].split(":")[0] == user:
+                owned += args[1:]
+        elif words[:1] == ["install"] and "-d" in words and "-o" in words:
+            position = words.index("-o")
+            if words[position + 1] == user:
+                options_with_a_value = ("-o", "-g", "-m")
+                owned += [
+                    word
+                    for i, word in enumerate(words[1:], 1)
+                    if not word.startswith("-") and words[i - 1] not in options_with_a_value
+                ]
+    return owned
+
+
+def test_the_container_user_owns_the_instance_folder(app):
+    instructions = dockerfile_instructions()
+    workdir = next((PurePosixPath(args) for name, args in instructions if name == "WORKDIR"), None)
+    user = next((args.split(":")[0] for name, args in instructions if name == "USER"), None)
+    assert workdir is not None and user is not None, "the Dockerfile should have a WORKDIR and a USER line"
+    assert Path(app.instance_path) == ROOT / "instance", (
+        "the app writes to its instance folder, next to the package: instance/ at the project's root"
+    )
+    install = " ".join(args for name, args in instructions if name == "RUN" and "pip install" in args)
+    assert " -e " in f" {install} " or "--editable" in install, (
+        "install the project editable (pip install -e): a second copy in site-packages would move the instance "
+        "folder to /usr/local/var, where the unprivileged user cannot create it"
+    )
+    owned = [
+        workdir / path
+        for name, args in instructions
+        if name == "RUN"
+        for path in paths_given_to(user, args)
+    ]
+    assert workdir / "instance" in owned, (
+        f"the app writes its SQLite database to {workdir / 'instance'}: create that folder owned by {user} "
+        f"(RUN install -d -o {user} -g {user} {workdir / 'instance'}, or mkdir then chown), before USER {user}"
+    )
 
 
 def test_production_errors_are_logged_with_the_request_id(monkeypatch, capsys):
