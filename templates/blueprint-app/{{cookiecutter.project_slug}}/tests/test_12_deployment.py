@@ -118,12 +118,7 @@ def test_the_container_user_owns_the_instance_folder(app):
         "install the project editable (pip install -e): a second copy in site-packages would move the instance "
         "folder to /usr/local/var, where the unprivileged user cannot create it"
     )
-    owned = [
-        workdir / path
-        for name, args in instructions
-        if name == "RUN"
-        for path in paths_given_to(user, args)
-    ]
+    owned = [workdir / path for name, args in instructions if name == "RUN" for path in paths_given_to(user, args)]
     assert workdir / "instance" in owned, (
         f"the app writes its SQLite database to {workdir / 'instance'}: create that folder owned by {user} "
         f"(RUN install -d -o {user} -g {user} {workdir / 'instance'}, or mkdir then chown), before USER {user}"
