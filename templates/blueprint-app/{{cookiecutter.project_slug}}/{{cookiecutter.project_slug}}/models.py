@@ -3,14 +3,15 @@
 import secrets
 from datetime import UTC, datetime
 
-from flask import current_app
 # BEGIN SOLUTION user-model
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 # STUB
+# from flask import current_app
 # from flask_login import UserMixin
 # from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
 # from sqlalchemy.exc import IntegrityError
