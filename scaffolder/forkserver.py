@@ -40,6 +40,7 @@ PRELOAD = (
     "flask_wtf.csrf",
     "flask_login",
     "flask_mail",
+    "flask_limiter",
     "wtforms",
     "click.testing",
 )

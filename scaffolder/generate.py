@@ -43,6 +43,7 @@ SHADOWED = {
     "flask_login",
     "flask_wtf",
     "flask_mail",
+    "flask_limiter",
     "sqlalchemy",
     "werkzeug",
     "jinja2",

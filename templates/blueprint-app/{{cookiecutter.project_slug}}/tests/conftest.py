@@ -2,8 +2,11 @@
 
 import logging
 import re
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import TestingConfig
@@ -27,6 +30,13 @@ class CsrfTestingConfig(TestingConfig):
     WTF_CSRF_ENABLED = True
 
 
+class RateLimitedConfig(TestingConfig):
+    """Rate limits on (the testing configuration turns them off), with a low limit to reach."""
+
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "3 per day"
+
+
 def make_app(config=TestingConfig):
     """Build an app with a testing configuration and an empty database.
 
@@ -38,6 +48,41 @@ def make_app(config=TestingConfig):
     with app.app_context():
         db.create_all()
     return app
+
+
+def file_database_app(tmp_path, config=TestingConfig):
+    """An app like make_app()'s, but on a SQLite file: another connection can then commit beside the request's."""
+
+    class FileDatabaseConfig(config):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'race.sqlite'}"
+
+    return make_app(FileDatabaseConfig)
+
+
+@contextmanager
+def row_committed_after_first_check(app, table, **values):
+    """Lose a race on purpose: right after the app's first SELECT from `table`, another connection
+    inserts a row with `values` and commits it, as a concurrent request would between a view's
+    "does it exist yet?" check and its insert. Only a unique constraint can catch that."""
+    fired = []
+
+    def hook(state):
+        if fired or not state.is_select or table not in state.statement.get_final_froms():
+            return None
+        fired.append(True)
+        result = state.invoke_statement().freeze()
+        with db.engine.connect() as other:
+            other.execute(table.insert().values(**values))
+            other.commit()
+        return result()
+
+    event.listen(Session, "do_orm_execute", hook)
+    try:
+        yield fired
+    finally:
+        event.remove(Session, "do_orm_execute", hook)
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

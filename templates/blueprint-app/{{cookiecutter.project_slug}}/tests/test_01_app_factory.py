@@ -1,6 +1,7 @@
 """Exercise 1 (app-factory): the application factory, configuration classes, extensions, blueprints."""
 
 import pytest
+from conftest import RateLimitedConfig
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import DevelopmentConfig, TestingConfig
@@ -62,6 +63,10 @@ def test_every_extension_is_bound():
     for name in ("sqlalchemy", "migrate", "mail", "csrf"):
         assert name in app.extensions, f"the factory should bind the {name!r} extension with init_app(app)"
     assert hasattr(app, "login_manager"), "the factory should bind Flask-Login: login_manager.init_app(app)"
+    limited = create_app(RateLimitedConfig)
+    assert "limiter" in limited.extensions, (
+        "the factory should bind Flask-Limiter: limiter.init_app(app) (with RATELIMIT_ENABLED on, as outside tests)"
+    )
 
 
 @pytest.mark.parametrize(("name", "prefix"), [("auth", "/auth"), ("blog", "/blog"), ("api", "/api")])

@@ -1,7 +1,7 @@
 """Exercise 4 (registration): a Flask-WTF registration form with validators and CSRF."""
 
 import pytest
-from conftest import PASSWORD, csrf_token_in
+from conftest import PASSWORD, AuthActions, csrf_token_in, file_database_app, row_committed_after_first_check
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User
@@ -89,4 +89,36 @@ def test_the_form_works_with_csrf_on(csrf_app):
     response = client.post("/auth/register", data={**data, "csrf_token": token})
     assert response.headers.get("Location") == "/auth/login", (
         "the page's own form, with its csrf_token, should register the user (use form.hidden_tag())"
+    )
+
+
+def test_a_name_taken_by_a_concurrent_registration_is_a_form_error(tmp_path):
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    other = {"username": "alice", "email": "other@example.com", "password_hash": "x", "is_admin": False}
+    with row_committed_after_first_check(app, User.__table__, **other) as raced:
+        response = AuthActions(app, client).register("alice")
+    assert raced, "registering should first check (SELECT) whether the username is taken"
+    assert response.status_code == 400, (
+        "when another request registers the same username between the check and the insert, the unique "
+        "constraint refuses the insert (IntegrityError): roll back and answer the form again with 400, not 500"
+    )
+    assert "This username is taken." in response.text, "the form should then say 'This username is taken.'"
+    assert users(app) == [("alice", "other@example.com")], "only the other request's user should be saved"
+
+
+@pytest.mark.parametrize("variant", ["ALICE", "Alice", "\uff41lice", "\uff21\uff2c\uff29\uff23\uff25"])
+def test_a_look_alike_of_a_taken_username_is_refused(app, client, auth, variant):
+    auth.register("alice")
+    response = auth.register(variant, email="second@example.com")
+    assert response.status_code == 400 and "This username is taken." in response.text, (
+        f"{variant!r} is alice after NFKC and casefold: it should answer 400 with 'This username is taken.'"
+    )
+    assert [name for name, _ in users(app)] == ["alice"], "only the first alice should be saved"
+
+
+def test_usernames_are_saved_normalised(app, auth):
+    auth.register("Stra\u00dfe_\uff11")
+    assert [name for name, _ in users(app)] == ["strasse_1"], (
+        "the username should be saved after NFKC and casefold: 'Straße_１' becomes 'strasse_1'"
     )

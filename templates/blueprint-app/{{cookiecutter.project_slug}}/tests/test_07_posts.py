@@ -1,7 +1,7 @@
 """Exercise 7 (posts): the blog's pages, tags (many-to-many), no N+1 queries, pagination."""
 
 import pytest
-from conftest import PASSWORD, AuthActions, csrf_token_in
+from conftest import PASSWORD, AuthActions, csrf_token_in, file_database_app, row_committed_after_first_check
 from sqlalchemy import event
 
 from {{ cookiecutter.project_slug }}.extensions import db
@@ -146,3 +146,25 @@ def test_the_form_works_with_csrf_on(csrf_app):
     form = client.get("/blog/new").text
     response = client.post("/blog/new", data={"title": "T", "body": "B", "csrf_token": csrf_token_in(form)})
     assert response.headers.get("Location") == "/blog/1", "the page's own form, with its csrf_token, should save"
+
+
+def test_a_tag_added_by_a_concurrent_post_is_reused(tmp_path):
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    auth.create_user("alice")
+    auth.login("alice")
+    data = {"title": "Racing", "body": "Two posts, one new tag.", "tags": "brand-new"}
+    with row_committed_after_first_check(app, Tag.__table__, name="brand-new") as raced:
+        response = client.post("/blog/new", data=data)
+    assert raced, "saving a post should first look up (SELECT) which of its tags exist"
+    assert response.status_code == 302, (
+        "when another request creates the same new tag between the lookup and the insert, the unique constraint "
+        "refuses the second insert (IntegrityError): the post should still be saved with the existing tag, not a 500"
+    )
+    with app.app_context():
+        tags = db.session.execute(db.select(Tag.name)).scalars().all()
+        post = db.session.execute(db.select(Post)).scalar_one()
+        assert tags == ["brand-new"] and [tag.name for tag in post.tags] == ["brand-new"], (
+            "there should be one tag brand-new, and the post should have it"
+        )

@@ -4,9 +4,10 @@ import base64
 import hashlib
 
 import pytest
+from conftest import AuthActions, RateLimitedConfig, make_app
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import ApiToken, Post
+from {{ cookiecutter.project_slug }}.models import ApiToken, Post, User
 
 pytestmark = pytest.mark.exercise("api")
 
@@ -161,3 +162,41 @@ def test_the_views_are_method_views():
 
     for name in ("TokenAPI", "PostListAPI", "PostAPI"):
         assert issubclass(getattr(views, name), MethodView), f"{name} should be a MethodView"
+
+
+def test_a_json_body_over_the_size_limit_answers_413(app, client, token):
+    body = b'{"title": "big", "body": "' + b"x" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
+    response = client.post("/api/posts", data=body, content_type="application/json", headers=bearer(token))
+    assert response.status_code == 413, "a JSON body over MAX_CONTENT_LENGTH should answer 413, not 400"
+    assert response.is_json and "error" in response.json, "the 413 should be a JSON error"
+
+
+def test_a_token_for_the_username_in_another_case(client, auth):
+    auth.create_user("alice")
+    response = client.post("/api/tokens", headers=basic("ALICE", "correct horse battery"))
+    assert response.status_code == 201, "HTTP Basic usernames are normalised like the forms': ALICE is alice"
+
+
+@pytest.mark.parametrize("username", ["nobody", "alice"])
+def test_every_token_request_checks_one_password_hash(client, auth, monkeypatch, username):
+    auth.create_user("alice")
+    calls = []
+    check = User.check_password
+    monkeypatch.setattr(User, "check_password", lambda self, password: calls.append(1) or check(self, password))
+    client.post("/api/tokens", headers=basic(username, "wrong password"))
+    assert len(calls) == 1, (
+        f"a token request for {username!r} should check a password hash exactly once, an unknown user too, so the "
+        "time taken does not tell which usernames exist (authenticate() in models.py does this)"
+    )
+
+
+def test_token_requests_are_rate_limited():
+    app = make_app(RateLimitedConfig)
+    client = app.test_client()
+    AuthActions(app, client).create_user("alice")
+    answers = [client.post("/api/tokens", headers=basic("alice", "wrong")).status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429], (
+        f"with LOGIN_RATE_LIMIT = '3 per day', the 4th token request should answer 429 (got {answers})"
+    )
+    last = client.post("/api/tokens", headers=basic("alice", "correct horse battery"))
+    assert last.status_code == 429 and last.is_json, "over the limit, a JSON 429, even with the right password"

@@ -1,10 +1,13 @@
 """Exercise 10 (password-reset): a signed, expiring token sent by mail (Flask-Mail's outbox)."""
 
+import base64
 import re
+import smtplib
 
 import pytest
-from conftest import PASSWORD, AuthActions, csrf_token_in
+from conftest import PASSWORD, AuthActions, csrf_token_in, make_app
 
+from {{ cookiecutter.project_slug }}.config import TestingConfig
 from {{ cookiecutter.project_slug }}.extensions import db, mail
 from {{ cookiecutter.project_slug }}.models import User
 
@@ -111,3 +114,113 @@ def test_the_forms_work_with_csrf_on(csrf_app):
     data = {"password": NEW_PASSWORD, "password2": NEW_PASSWORD, "csrf_token": token}
     assert client.post(link, data=data).headers.get("Location") == "/auth/login", "the new-password form should work"
     assert PASSWORD != NEW_PASSWORD
+
+
+class PublicSiteConfig(TestingConfig):
+    """The testing configuration of a site published at https://blog.example.com, no host list given."""
+
+    EXTERNAL_URL = "https://blog.example.com"
+    TRUSTED_HOSTS = None
+
+
+class BehindOneProxyConfig(PublicSiteConfig):
+    PROXY_COUNT = 1
+
+
+def mails_after_reset_request(app, **request_options):
+    """Ask for alice's reset on a fresh client of `app`; return (response, list of mails)."""
+    client = app.test_client()
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/reset", data={"email": "alice@example.com"}, **request_options)
+    return response, outbox
+
+
+def test_a_foreign_host_header_is_refused():
+    app = make_app(PublicSiteConfig)
+    AuthActions(app, app.test_client()).create_user("alice")
+    assert app.config["TRUSTED_HOSTS"] == ["blog.example.com"], (
+        "with no TRUSTED_HOSTS set, the trusted host should be the host of EXTERNAL_URL"
+    )
+    response, outbox = mails_after_reset_request(app, headers={"Host": "evil.example"})
+    assert response.status_code == 400, "a request with Host: evil.example should answer 400 (not a trusted host)"
+    assert outbox == [], "no mail should be sent for a request to a foreign host"
+    response, outbox = mails_after_reset_request(app, base_url="https://blog.example.com")
+    assert response.status_code == 302 and len(outbox) == 1, "a reset asked on the site's own host should send a mail"
+
+
+def test_reset_links_come_from_external_url_not_from_the_host_header():
+    app = make_app(PublicSiteConfig)
+    AuthActions(app, app.test_client()).create_user("alice")
+    app.config["TRUSTED_HOSTS"] = None  # as if the host check were forgotten: the link must still be right
+    response, outbox = mails_after_reset_request(app, headers={"Host": "evil.example"})
+    assert len(outbox) == 1, "a registered address should get one mail"
+    assert "evil.example" not in outbox[0].body, "the link in the mail must never use the request's Host header"
+    assert "https://blog.example.com/auth/reset/" in outbox[0].body, (
+        "the link in the mail should start with EXTERNAL_URL: https://blog.example.com/auth/reset/<token>"
+    )
+
+
+def test_forwarded_headers_are_trusted_only_behind_a_proxy():
+    direct = make_app(PublicSiteConfig).test_client()
+    forged = {"Host": "blog.example.com", "X-Forwarded-Host": "evil.example"}
+    assert direct.get("/auth/reset", headers=forged).status_code == 200, (
+        "with PROXY_COUNT = 0, X-Forwarded-Host is an ordinary header a client can send: ignore it"
+    )
+    proxied = make_app(BehindOneProxyConfig).test_client()
+    from_proxy = {"Host": "app:8000", "X-Forwarded-Host": "blog.example.com", "X-Forwarded-Proto": "https"}
+    assert proxied.get("/auth/reset", headers=from_proxy).status_code == 200, (
+        "with PROXY_COUNT = 1 (ProxyFix), the host the proxy forwards, blog.example.com, is the request's host"
+    )
+    assert proxied.get("/auth/reset", headers=forged).status_code == 400, (
+        "with PROXY_COUNT = 1, a forwarded host that is not trusted answers 400"
+    )
+
+
+def test_a_reset_ends_every_earlier_session_remember_cookie_and_api_token(app, client, auth):
+    auth.create_user("alice")
+    thief = app.test_client()
+    AuthActions(app, thief).login("alice", remember=True)
+    session, remember = thief.get_cookie("session").value, thief.get_cookie("remember_token").value
+    basic = "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+    token = thief.post("/api/tokens", headers={"Authorization": basic}).json["token"]
+    assert thief.get("/api/posts", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    link = reset_link(app, client)
+    client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    for name, value in [("session", session), ("remember_token", remember)]:
+        browser = app.test_client()
+        browser.set_cookie(name, value)
+        assert "Log out" not in browser.get("/auth/login").text, (
+            f"after a password reset, a {name} cookie from before it must not log in any more"
+        )
+    answer = app.test_client().get("/api/posts", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401, "after a password reset, the user's API tokens from before it must stop working"
+
+
+class RealMailConfig(TestingConfig):
+    """Mail really sent (to a server that the test makes unreachable)."""
+
+    MAIL_SUPPRESS_SEND = False
+    MAIL_SERVER = "127.0.0.1"
+
+
+def test_an_unreachable_mail_server_changes_nothing_in_the_answer(monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    app = make_app(RealMailConfig)
+    client = app.test_client()
+    AuthActions(app, client).create_user("alice")
+    known = client.post("/auth/reset", data={"email": "alice@example.com"})
+    unknown = client.post("/auth/reset", data={"email": "nobody@example.com"})
+    assert (known.status_code, known.headers.get("Location")) == (302, "/auth/login"), (
+        "when the mail cannot be sent, a registered address should still get the redirect to /auth/login, not a 500"
+    )
+    assert (unknown.status_code, unknown.headers.get("Location")) == (302, "/auth/login"), (
+        "an unknown address should get the same redirect"
+    )
+    assert any(record.levelname == "ERROR" and record.exc_info for record in caplog.records), (
+        "the failure should be logged as an error with its traceback (app.logger.exception)"
+    )

@@ -1,9 +1,11 @@
 """Exercise 12 (deployment): refusing a default secret, WSGI entry point, gunicorn, container, logging, create-admin."""
 
 import runpy
-from pathlib import Path
+import shlex
+from pathlib import Path, PurePosixPath
 
 import pytest
+from conftest import AuthActions, make_app
 from flask import Flask
 
 from {{ cookiecutter.project_slug }} import create_app
@@ -75,6 +77,54 @@ def test_the_container_file():
     assert "gunicorn" in text and "wsgi:app" in text, "the container should start gunicorn with wsgi:app"
 
 
+def dockerfile_instructions():
+    """(INSTRUCTION, arguments) for each instruction of the Dockerfile, continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#") and " " in line]
+
+
+def paths_given_to(user, command):
+    """The paths a RUN command makes `user`'s: `chown user[:group] PATH...` or `install -d -o user PATH...`."""
+    owned = []
+    for part in command.replace("&&", ";").split(";"):
+        words = shlex.split(part)
+        if words[:1] == ["chown"]:
+            args = [word for word in words[1:] if not word.startswith("-")]
+            if args and args[0].split(":")[0] == user:
+                owned += args[1:]
+        elif words[:1] == ["install"] and "-d" in words and "-o" in words:
+            position = words.index("-o")
+            if words[position + 1] == user:
+                options_with_a_value = ("-o", "-g", "-m")
+                owned += [
+                    word
+                    for i, word in enumerate(words[1:], 1)
+                    if not word.startswith("-") and words[i - 1] not in options_with_a_value
+                ]
+    return owned
+
+
+def test_the_container_user_owns_the_instance_folder(app):
+    instructions = dockerfile_instructions()
+    workdir = next((PurePosixPath(args) for name, args in instructions if name == "WORKDIR"), None)
+    user = next((args.split(":")[0] for name, args in instructions if name == "USER"), None)
+    assert workdir is not None and user is not None, "the Dockerfile should have a WORKDIR and a USER line"
+    assert Path(app.instance_path) == ROOT / "instance", (
+        "the app writes to its instance folder, next to the package: instance/ at the project's root"
+    )
+    install = " ".join(args for name, args in instructions if name == "RUN" and "pip install" in args)
+    assert " -e " in f" {install} " or "--editable" in install, (
+        "install the project editable (pip install -e): a second copy in site-packages would move the instance "
+        "folder to /usr/local/var, where the unprivileged user cannot create it"
+    )
+    owned = [workdir / path for name, args in instructions if name == "RUN" for path in paths_given_to(user, args)]
+    assert workdir / "instance" in owned, (
+        f"the app writes its SQLite database to {workdir / 'instance'}: create that folder owned by {user} "
+        f"(RUN install -d -o {user} -g {user} {workdir / 'instance'}, or mkdir then chown), before USER {user}"
+    )
+
+
 def test_production_errors_are_logged_with_the_request_id(monkeypatch, capsys):
     monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
@@ -117,3 +167,24 @@ def test_create_admin_refuses_a_short_password(app, runner):
     assert result.exit_code != 0, "a password shorter than 8 characters should be refused"
     with app.app_context():
         assert db.session.execute(db.select(User)).first() is None, "nothing should be saved"
+
+
+def test_the_500_page_survives_a_database_error_of_a_logged_in_user():
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, instead of raising into the test
+
+    def broken():
+        db.session.add(User(username="alice", email="again@example.com", password_hash="x"))
+        db.session.flush()  # alice exists: IntegrityError, and the session now needs a rollback
+
+    app.add_url_rule("/broken", "broken", broken)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    auth.create_user("alice")
+    auth.login("alice")
+    response = client.get("/broken")
+    assert response.status_code == 500, "a database error should answer 500"
+    assert "500 Internal Server Error" in response.text and "Log out" in response.text, (
+        "the app's own 500 page (with the logged-in user's menu) should be shown: the error handler must roll "
+        "the database session back before the page reads current_user, or the page fails too"
+    )

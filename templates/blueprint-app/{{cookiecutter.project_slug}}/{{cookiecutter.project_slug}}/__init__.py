@@ -41,7 +41,7 @@ def create_app(config=None):
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
     from .config import CONFIGS
-    from .extensions import csrf, db, login_manager, mail, migrate
+    from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
     if config is None:
         config = os.environ.get("APP_CONFIG", "development")
@@ -65,6 +65,7 @@ def create_app(config=None):
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     # Programs call the API with a token, not browsers with a session cookie,
     # so a CSRF token makes no sense there.
     csrf.exempt(api_bp)
@@ -82,6 +83,10 @@ def create_app(config=None):
     app.add_url_rule("/", endpoint="home", view_func=lambda: redirect(url_for("blog.index")))
     app.add_template_global(SITE_NAME, "site_name")
     errors.init_app(app)
+    # Exercise 10: the Host header check and the proxy headers (auth/reset.py).
+    from .auth.reset import init_app as init_host_checks
+
+    init_host_checks(app)
     commands.init_app(app)
     logs.configure_logging(app)
     # Development only (MAIL_PRINT): show the mail Flask-Mail would have sent.

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 # BEGIN SOLUTION deployment
 from .extensions import db
 from .models import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH, User
+from .validation import normalize_username
 # STUB
 # END SOLUTION
 
@@ -19,6 +20,7 @@ from .models import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH, User
 def create_admin_command(username: str, email: str, password: str) -> None:
     """Create an administrator, or make an existing user one."""
     # BEGIN SOLUTION deployment
+    username = normalize_username(username.strip())
     if len(username) > USERNAME_MAX_LENGTH or len(email) > EMAIL_MAX_LENGTH:
         raise click.BadParameter("the username or the email address is too long")
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()

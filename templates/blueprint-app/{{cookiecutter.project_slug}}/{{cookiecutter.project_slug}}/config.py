@@ -25,8 +25,27 @@ class Config:
     PASSWORD_HASH_METHOD = None
     RESET_TOKEN_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_DEFAULT_SENDER = "blog@localhost"
+    # The address people reach the site at, such as "https://blog.example.com".
+    # Links in mail are built from it, never from the request's Host header,
+    # which any client can set. Production takes it from FLASK_EXTERNAL_URL.
+    EXTERNAL_URL = None
+    # Host names the app answers to (Flask checks the Host header: 400 for any
+    # other). None: the host of EXTERNAL_URL (see auth/reset.py, init_app).
+    TRUSTED_HOSTS = None
+    # How many reverse proxies sit in front of the app and set X-Forwarded-*
+    # headers (0: none, the app is reached directly). Trusting more proxies
+    # than there are lets any client fake its address, scheme and host.
+    PROXY_COUNT = 0
     MAIL_PRINT = False
     LOG_LEVEL = "INFO"
+    # Password guesses (POST /auth/login, POST /api/tokens) per client address.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_ENABLED = True
+    # Flask-Limiter keeps its counts in this process's memory: each gunicorn
+    # worker counts alone, and a restart forgets. In production share one store
+    # between the workers, such as Redis: FLASK_RATELIMIT_STORAGE_URI=redis://redis:6379/0
+    # (pip install "limits[redis]").
+    RATELIMIT_STORAGE_URI = "memory://"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
 
@@ -48,6 +67,8 @@ class DevelopmentConfig(Config):
 
     MAIL_SUPPRESS_SEND = True
     MAIL_PRINT = True
+    EXTERNAL_URL = "http://127.0.0.1:5000"
+    TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 
 
 class TestingConfig(Config):
@@ -58,10 +79,15 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # Most tests post forms without a CSRF token; some turn it back on.
     WTF_CSRF_ENABLED = False
+    # No rate limits: the tests log in many times. test_05 turns them on to test them.
+    RATELIMIT_ENABLED = False
     # A cheap hash keeps the suite fast. Tests only: production keeps
     # werkzeug's slow default (PASSWORD_HASH_METHOD = None above).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SUPPRESS_SEND = True
+    # The test client sends requests to http://localhost/.
+    EXTERNAL_URL = "http://localhost"
+    TRUSTED_HOSTS = ["localhost"]
 
 
 class ProductionConfig(Config):
@@ -71,6 +97,8 @@ class ProductionConfig(Config):
     # to start without a real one).
     SECRET_KEY = None
     LOG_LEVEL = "WARNING"
+    # Set FLASK_EXTERNAL_URL (and FLASK_PROXY_COUNT=1 behind one reverse proxy).
+    # And a shared store for the rate limits, FLASK_RATELIMIT_STORAGE_URI=redis://... (see Config).
     # BEGIN SOLUTION sessions
     # Cookies only travel over HTTPS.
     SESSION_COOKIE_SECURE = True

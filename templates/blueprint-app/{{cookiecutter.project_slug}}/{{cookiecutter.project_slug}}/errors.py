@@ -1,13 +1,21 @@
 """Error handlers for the whole app: HTML pages, and JSON under /api/."""
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, SecurityError
+
+from .extensions import db
 
 API_PREFIX = "/api/"
 
 
 def handle_http_error(error: HTTPException):
     """Answer an HTTP error (400, 401, 403, 404, 405, 413, 500...) as JSON or as a page."""
+    if error.code >= 500:
+        # After a database error the session refuses every query until it is
+        # rolled back, and the page reads the logged-in user: roll back first,
+        # or the error page itself fails and the server sends its bare one.
+        db.session.rollback()
     # Keep the headers the error carries (Allow on a 405, WWW-Authenticate on
     # a 401); the body, and so its Content-Type, is ours.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
@@ -15,6 +23,11 @@ def handle_http_error(error: HTTPException):
     # path is the only reliable sign of an API request.
     if request.path.startswith(API_PREFIX):
         return {"error": error.name, "message": error.description}, error.code, headers
+    if isinstance(error, SecurityError):
+        # A Host header not in TRUSTED_HOSTS: Flask cannot build this app's URLs
+        # for such a request, so the page template (full of url_for) is not used.
+        page = f"<!doctype html><title>{error.code} {escape(error.name)}</title><p>{escape(error.description)}</p>"
+        return page, error.code, headers
     return render_template("errors/error.html", error=error), error.code, headers
 
 

@@ -13,6 +13,8 @@ import uuid
 
 from flask import Flask, current_app, g, request
 # STUB
+# import re
+#
 # from flask import Flask
 # END SOLUTION
 
@@ -31,12 +33,12 @@ def add_security_headers(response):
     return response
 
 
-# BEGIN SOLUTION request-lifecycle
 # An X-Request-ID sent by a proxy in front of the app is reused when it looks
 # like an id; anything else is replaced, so logs never carry text a client chose.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
+# BEGIN SOLUTION request-lifecycle
 def start_request() -> None:
     """before_request: give the request an id and note when it started."""
     incoming = request.headers.get("X-Request-ID", "")

@@ -1,16 +1,20 @@
 """The models: users, their posts, tags on posts, and API tokens."""
 
+import secrets
 from datetime import UTC, datetime
 
 # BEGIN SOLUTION user-model
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 # STUB
+# from flask import current_app
 # from flask_login import UserMixin
 # from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+# from sqlalchemy.exc import IntegrityError
 # from sqlalchemy.orm import Mapped, mapped_column, relationship
 # END SOLUTION
 
@@ -66,6 +70,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by one to end every session and "remember me" cookie of the user
+    # (logout, password reset): Flask-Login keeps it next to the id (get_id).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # BEGIN SOLUTION migrations
     about: Mapped[str] = mapped_column(String(ABOUT_MAX_LENGTH), default="", server_default="")
     # STUB
@@ -92,6 +99,13 @@ class User(UserMixin, db.Model):
         # BEGIN SOLUTION user-model
         return check_password_hash(self.password_hash, password)
         # END SOLUTION
+
+    # BEGIN SOLUTION login-logout
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: "<id>:<session version>"."""
+        return f"{self.id}:{self.session_version}"
+    # STUB
+    # END SOLUTION
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
@@ -134,16 +148,70 @@ class ApiToken(db.Model):
 
 
 def tags_named(names: list[str]) -> list[Tag]:
-    """The Tag rows for these names, creating the ones that do not exist yet."""
+    """The Tag rows for these names, creating the ones that do not exist yet.
+
+    Two requests may add the same new tag at once: both find it missing, and
+    the second insert breaks the unique constraint on `Tag.name`. Each new tag
+    is inserted in a savepoint (`begin_nested`), so losing that race undoes
+    only this insert, and the other request's row is used instead.
+    """
     if not names:
         return []
     existing = {tag.name: tag for tag in db.session.execute(db.select(Tag).where(Tag.name.in_(names))).scalars()}
-    return [existing.get(name) or Tag(name=name) for name in names]
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            try:
+                with db.session.begin_nested():
+                    tag = Tag(name=name)
+                    db.session.add(tag)
+            except IntegrityError:
+                tag = db.session.execute(db.select(Tag).where(Tag.name == name)).scalar_one()
+        tags.append(tag)
+    return tags
+
+
+# One decoy password hash per hashing method, made on first use (see authenticate).
+_decoy_hashes: dict[str | None, str] = {}
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user with this (normalised) username whose password matches, or None.
+
+    Checking a password hash is slow on purpose (tens of milliseconds). If an
+    unknown username skipped it, the answer would come back faster, and the
+    time alone would tell which usernames exist. So an unknown username has
+    the password checked all the same, once, against a decoy hash made with
+    the same method.
+    """
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD")
+        if method not in _decoy_hashes:
+            decoy = User()
+            decoy.set_password(secrets.token_urlsafe())
+            _decoy_hashes[method] = decoy.password_hash
+        User(password_hash=_decoy_hashes[method]).check_password(password)
+        return None
+    return user if user.check_password(password) else None
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login calls this on each request with the id kept in the session."""
-    if not user_id.isdigit() or int(user_id) > MAX_ID:
+    # BEGIN SOLUTION login-logout
+    # A session or remember cookie made before the last logout or password
+    # reset carries an older session version: it no longer logs anyone in.
+    number, _, version = user_id.partition(":")
+    if not (number + version).isascii() or not number.isdigit() or not version.isdigit() or int(number) > MAX_ID:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(number))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+    # STUB
+    # if not user_id.isascii() or not user_id.isdigit() or int(user_id) > MAX_ID:
+    #     return None
+    # return db.session.get(User, int(user_id))
+    # END SOLUTION

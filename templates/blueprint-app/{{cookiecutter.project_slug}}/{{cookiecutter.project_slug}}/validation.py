@@ -39,6 +39,18 @@ def bad_character(text: str) -> str | None:
     return None
 
 
+def normalize_username(value):
+    """A filter: the one form of a username, for registration, login, the API and the CLI.
+
+    NFKC folds look-alikes ("ａdmin" in fullwidth letters becomes "admin"), then
+    casefold ignores case ("Alice" and "ALICE" become "alice", "ß" becomes
+    "ss"); NFKC once more, as casefolding can leave text that NFKC changes.
+    """
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+
+
 def no_bad_characters(form, field) -> None:
     """A WTForms validator for bad_character()."""
     problem = bad_character(field.data or "")

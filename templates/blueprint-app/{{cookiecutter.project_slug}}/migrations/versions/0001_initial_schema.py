@@ -32,6 +32,7 @@ def upgrade():
         sa.Column("password_hash", sa.String(length=256), nullable=False),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("session_version", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email"),
         sa.UniqueConstraint("username"),

@@ -59,8 +59,9 @@ def token_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         # BEGIN SOLUTION api
-        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        token = find_token(raw.strip()) if scheme.lower() == "bearer" else None
+        # Werkzeug parses the header: None without one, else .type ("bearer") and .token.
+        auth = request.authorization
+        token = find_token(auth.token or "") if auth is not None and auth.type == "bearer" else None
         if token is None:
             raise Unauthorized(
                 description="Send a valid API token: 'Authorization: Bearer <token>'.",

@@ -16,16 +16,17 @@ from flask import Response, abort, g, request, url_for
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import BadRequest, Unauthorized
 
-from ..extensions import db
-from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, User, tags_named
-from ..validation import bad_character, page_arg, parse_tags
+from ..extensions import db, limiter, login_rate_limit
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, authenticate, tags_named
+from ..validation import bad_character, normalize_username, page_arg, parse_tags
 from . import bp
 from .auth import issue_token, token_required
 # STUB
 # from flask import abort, request, url_for
 # from flask.views import MethodView
+# from werkzeug.exceptions import BadRequest
 #
 # from ..models import Post
 # from ..validation import bad_character, parse_tags
@@ -54,10 +55,10 @@ def json_object() -> dict:
         abort(400, description="Send a JSON object with 'Content-Type: application/json'.")
     try:
         data = request.get_json()
-    except RecursionError:  # deeply nested arrays exhaust the parser
+    except (BadRequest, RecursionError):  # malformed JSON; deeply nested arrays exhaust the parser
         data = None
-    except Exception:  # noqa: BLE001 - Flask raises BadRequest for malformed JSON
-        data = None
+    # Any other error keeps its own answer: a body over MAX_CONTENT_LENGTH is
+    # a 413 (RequestEntityTooLarge), not a malformed body.
     if not isinstance(data, dict):
         abort(400, description="The body must be a JSON object.")
     return data
@@ -90,13 +91,17 @@ def tag_names(data: dict) -> list[str]:
 
 # BEGIN SOLUTION api
 class TokenAPI(MethodView):
+    # A token is a password guess too: the same limit as the login form (POST only).
+    decorators = [limiter.limit(login_rate_limit, methods=["POST"])]
+
     def post(self):
         """Trade a username and password (HTTP Basic) for a new token."""
         auth = request.authorization
         user = None
         if auth is not None and auth.type == "basic" and auth.username and auth.password:
-            user = db.session.execute(db.select(User).where(User.username == auth.username)).scalar_one_or_none()
-        if user is None or not user.check_password(auth.password):
+            # One password check whether or not the user exists (see authenticate).
+            user = authenticate(normalize_username(auth.username), auth.password)
+        if user is None:
             raise Unauthorized(
                 description="Send your username and password with HTTP Basic authentication.",
                 www_authenticate=WWWAuthenticate("basic", {"realm": "api"}),

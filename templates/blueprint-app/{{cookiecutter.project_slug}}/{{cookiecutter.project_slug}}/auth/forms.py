@@ -7,14 +7,14 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, Val
 
 from ..extensions import db
 from ..models import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH, User
-from ..validation import no_bad_characters
+from ..validation import no_bad_characters, normalize_username
 # STUB
 # from flask_wtf import FlaskForm
 # from wtforms import BooleanField, EmailField, PasswordField, StringField
 # from wtforms.validators import DataRequired, Email, EqualTo, Length
 #
 # from ..models import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
-# from ..validation import no_bad_characters
+# from ..validation import no_bad_characters, normalize_username
 # END SOLUTION
 
 PASSWORD_MIN_LENGTH = 8
@@ -30,7 +30,8 @@ class RegistrationForm(FlaskForm):
     # BEGIN SOLUTION registration
     username = StringField(
         "Username",
-        filters=[strip],
+        # Stored normalised: "Alice", "ALICE" and fullwidth "ａlice" are one name.
+        filters=[strip, normalize_username],
         validators=[
             DataRequired(message="Choose a username."),
             Length(min=3, max=USERNAME_MAX_LENGTH),
@@ -60,7 +61,7 @@ class RegistrationForm(FlaskForm):
 
     # WTForms calls validate_<field name>() after that field's own validators.
     def validate_username(self, field) -> None:
-        taken = db.session.execute(db.select(User.id).where(db.func.lower(User.username) == field.data.lower())).first()
+        taken = db.session.execute(db.select(User.id).where(User.username == field.data)).first()
         if taken:
             raise ValidationError("This username is taken.")
 
@@ -76,7 +77,9 @@ class RegistrationForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     username = StringField(
-        "Username", filters=[strip], validators=[DataRequired(), Length(max=USERNAME_MAX_LENGTH), no_bad_characters]
+        "Username",
+        filters=[strip, normalize_username],
+        validators=[DataRequired(), Length(max=USERNAME_MAX_LENGTH), no_bad_characters],
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
     remember = BooleanField("Remember me")
