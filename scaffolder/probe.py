@@ -8,20 +8,26 @@ the app: `probe_app()` returns it with the testing configuration, CSRF
 protection on, the database created and a little data in it;
 `probe_login(client)`, when defined, logs a test client in, and the probe then
 sends everything a second time as that user. `[probe] api_prefix` in the
-manifest names the URL prefix whose errors must be JSON.
+manifest names the URL prefix whose errors must be JSON; its other keys are in
+docs/TEMPLATE_FORMAT.md ("The route probe").
 
 Every response is held to the rules of docs/TEMPLATE_FORMAT.md: no 5xx and no
-exception, no traceback text, JSON errors under the API prefix, `Allow` on a
-405, security headers on HTML pages, no body type on a 204, and a refusal (4xx)
-for a form posted without a valid CSRF token.
+exception, no traceback text, JSON errors under the API prefix (413 for a body
+over the limit), `Allow` on a 405, security headers on HTML pages, no body type
+on a 204, and a refusal (4xx) for a form posted without a valid CSRF token.
+Beyond single requests it checks that no redirect leaves the site (`?next=`),
+that a foreign `Host` header ends up in no URL (nor in mail), and that far
+dates in query parameters give no 5xx.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -60,6 +66,29 @@ HOSTILE_JSON_BODIES = (
 JSON_FIELDS = ("title", "description", "name", "body", "content", "text", "email", "username", "password", "done")
 JSON_VALUES = ('"bad \\ud800"', '"a\\u0000b"', "1e400", str(10**20), "[[[[[]]]]]", '{"a": 1}', "null", "true")
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Open redirects: every way a browser reads these as another host (extra or back
+# slashes, no slashes after the scheme, leading spaces).
+FOREIGN_HOST = "evil.example"
+NEXT_VALUES = (
+    f"https://{FOREIGN_HOST}/",
+    f"//{FOREIGN_HOST}",
+    f"////{FOREIGN_HOST}",
+    f"/\\{FOREIGN_HOST}",
+    f"https:{FOREIGN_HOST}",
+    f" //{FOREIGN_HOST}",
+    f"\t//{FOREIGN_HOST}",
+)
+# An absolute URL on the foreign host (http://, https:// or scheme-relative //).
+FOREIGN_URL = re.compile("//" + re.escape(FOREIGN_HOST), re.IGNORECASE)
+# Dates a careless parser or `day + timedelta(days=1)` cannot take.
+FAR_DATES = ("9999-12-31", "0001-01-01", "10000-01-01", "2024-13-45")
+DATE_NAME = re.compile(r"(?:from|to|since|until|date|day|start|end)|\w+_(?:date|day|from|to|since|until)|date_\w+")
+# Concurrent writers: this many clients, each with its own session, write to one row at once.
+WRITERS = 4
+MIXED_ROUNDS = 4
+# Secret keys production must refuse: None is "not set" (the app's own default).
+WEAK_SECRET_KEYS = (None, "", "   ", "dev")
+STRONG_SECRET_KEY = "probe-" + "7f3a9c1e5b8d2f4a6c0e9b7d5f3a1c8e"
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 RULE_PART = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 MAX_SHOWN = 40
@@ -101,7 +130,8 @@ class ProbeSetupError(Exception):
 def probe_project(root: Path) -> ProbeReport:
     """Probe the app of the project at `root` (imports it into this process)."""
     root = Path(root).resolve()
-    make_app, login, api_prefix = _load_setup(root)
+    setup = _load_setup(root)
+    make_app, login = setup.make_app, setup.login
     report = ProbeReport()
     app = make_app()
     max_length = app.config.get("MAX_CONTENT_LENGTH")
@@ -118,11 +148,26 @@ def probe_project(root: Path) -> ProbeReport:
             client = app.test_client()
             if log_in is not None:
                 log_in(client)
-            _probe_rule(client, rule, api_prefix, max_length, who, report)
+            _probe_rule(client, rule, setup, max_length, who, report)
     return report
 
 
-def _load_setup(root: Path) -> tuple[Callable[[], Any], Callable[[Any], None] | None, str | None]:
+@dataclass(frozen=True)
+class Setup:
+    """How the project asks to be probed: conftest's hooks and the manifest's [probe] table."""
+
+    make_app: Callable[[], Any]
+    login: Callable[[Any], None] | None = None
+    api_prefix: str | None = None
+    # Values typed into form fields of these names (a user's email, a password).
+    form_values: dict[str, str] = field(default_factory=dict)
+    date_params: tuple[str, ...] = ()
+    # How a production server builds the app, in `flask --app` syntax, and the environment it sets.
+    production_app: str | None = None
+    production_env: dict[str, str] = field(default_factory=dict)
+
+
+def _load_setup(root: Path) -> Setup:
     from scaffolder.manifest import MANIFEST_NAME
 
     conftest = root / "tests" / "conftest.py"
@@ -140,17 +185,40 @@ def _load_setup(root: Path) -> tuple[Callable[[], Any], Callable[[Any], None] | 
         raise ProbeSetupError(
             "tests/conftest.py defines no probe_app(): see docs/TEMPLATE_FORMAT.md, 'The route probe'."
         )
-    api_prefix = None
+    probe: dict[str, Any] = {}
     manifest = root / MANIFEST_NAME
     if manifest.is_file():
         import tomllib
 
-        probe = tomllib.loads(manifest.read_text(encoding="utf-8")).get("probe", {})
-        api_prefix = probe.get("api_prefix") if isinstance(probe, dict) else None
-    return make_app, getattr(module, "probe_login", None), api_prefix
+        table = tomllib.loads(manifest.read_text(encoding="utf-8")).get("probe", {})
+        probe = table if isinstance(table, dict) else {}
+    production_app = probe.get("production_app") or _default_production_app(root, manifest)
+    return Setup(
+        make_app=make_app,
+        login=getattr(module, "probe_login", None),
+        api_prefix=probe.get("api_prefix"),
+        form_values={str(k): str(v) for k, v in dict(probe.get("form_values", {})).items()},
+        date_params=tuple(str(name) for name in probe.get("date_params", ())),
+        production_app=production_app,
+        production_env={str(k): str(v) for k, v in dict(probe.get("production_env", {})).items()},
+    )
 
 
-def _probe_rule(client, rule, api_prefix, max_length, who, report: ProbeReport) -> None:
+def _default_production_app(root: Path, manifest: Path) -> str | None:
+    """`PACKAGE:create_app()`: the factory called with no test configuration, as gunicorn would."""
+    from scaffolder.exceptions import ManifestError
+    from scaffolder.manifest import load_manifest
+    from scaffolder.project import Project
+
+    try:
+        package = Project(root, load_manifest(manifest)).package
+    except (ManifestError, OSError):
+        return None
+    return f"{package}:create_app()" if package else None
+
+
+def _probe_rule(client, rule, setup: Setup, max_length, who, report: ProbeReport) -> None:
+    api_prefix = setup.api_prefix
     allowed = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
     urls = list(_urls(rule))
     base = urls[0]
@@ -173,8 +241,11 @@ def _probe_rule(client, rule, api_prefix, max_length, who, report: ProbeReport) 
         if method == "GET":
             for query in HOSTILE_QUERIES:
                 send("GET", f"{base}?{urlencode(query)}", f"query {shorten(urlencode(query), SHOWN)}")
+            view = client.application.view_functions.get(rule.endpoint)
+            for query in _date_queries(view, setup.date_params):
+                send("GET", f"{base}?{urlencode(query)}", f"query {urlencode(query)}")
         else:
-            _send_bodies(send, method, base, max_length)
+            _send_bodies(send, method, base, max_length, api_prefix, key, report)
     for method in ALL_METHODS:
         if method not in allowed:
             send(method, base, "a method the route does not allow")
@@ -184,9 +255,112 @@ def _probe_rule(client, rule, api_prefix, max_length, who, report: ProbeReport) 
         if page is not None and page.mimetype == "text/html" and page.status_code == 200:
             for form in _forms(page.get_data(as_text=True), base):
                 _send_form(send, form, api_prefix, key, report)
+        _send_next_values(send, base, setup)
+        _send_foreign_host(client, rule, base, allowed, setup, who, report)
 
 
-def _send_bodies(send, method: str, url: str, max_length: int | None) -> None:
+def _send_next_values(send, base: str, setup: Setup) -> None:
+    """`?next=` pointing off the site, on the page and through the page's own forms (the login form)."""
+    for value in NEXT_VALUES:
+        url = f"{base}?{urlencode({'next': value})}"
+        page = send("GET", url, f"?next={value!r}")
+        if page is None or page.mimetype != "text/html" or page.status_code != 200:
+            continue
+        for form in _forms(page.get_data(as_text=True), url):
+            if form["method"] == "POST" and "csrf_token" in form["fields"]:
+                send("POST", form["action"], f"the page's form filled in, ?next={value!r}", data=_filled(form, setup))
+
+
+def _send_foreign_host(client, rule, base: str, allowed, setup: Setup, who: str, report: ProbeReport) -> None:
+    """Every request of the page, and its forms filled in, with `Host: evil.example`; mail sent is read too."""
+    key = f"{rule.rule} ({who})"
+    host = f"http://{FOREIGN_HOST}"
+
+    def send(method: str, url: str, what: str, **kwargs) -> Any:
+        report.requests += 1
+        described = f"{method} {shorten(url, SHOWN)} with Host: {FOREIGN_HOST}{' and ' + what if what else ''} ({who})"
+        try:
+            response = client.open(url, method=method, base_url=host, **kwargs)
+        except Exception as err:  # noqa: BLE001 - any exception is the finding
+            report.add(f"raised {type(err).__name__} (a 500 in production)", described, key)
+            return None
+        _judge(response, url, described, key, setup.api_prefix, report)
+        text = response.get_data()[:200_000].decode("utf-8", "replace")
+        if FOREIGN_URL.search(response.headers.get("Location", "")) or FOREIGN_URL.search(text):
+            report.add(f"a URL built from the request's Host header ({FOREIGN_HOST})", described, key)
+        return response
+
+    with _recorded_mail(client.application) as outbox:
+        page = send("GET", base, "")
+        if page is not None and page.mimetype == "text/html" and page.status_code == 200:
+            for form in _forms(page.get_data(as_text=True), base):
+                if form["method"] == "POST" and "csrf_token" in form["fields"]:
+                    send("POST", form["action"], "the page's form filled in", data=_filled(form, setup))
+    for message in outbox:
+        text = " ".join(str(part or "") for part in (message.body, message.html))
+        if FOREIGN_URL.search(text):
+            report.add(
+                f"mail links to the request's Host header ({FOREIGN_HOST})",
+                f"{rule.rule}: mail to {', '.join(message.recipients)} ({who})",
+                key,
+            )
+
+
+@contextmanager
+def _recorded_mail(app) -> Iterator[list]:
+    """The messages Flask-Mail sends meanwhile (an empty list when the app has no Flask-Mail)."""
+    state = app.extensions.get("mail")
+    if state is None or not hasattr(state, "record_messages"):
+        yield []
+        return
+    with app.app_context(), state.record_messages() as outbox:
+        yield outbox
+
+
+def _filled(form: dict[str, Any], setup: Setup) -> dict[str, str]:
+    """The form as a user fills it in: the project's values for known names, else the form's own or text."""
+    return {
+        name: setup.form_values.get(name, value if value or name == "csrf_token" else "probe")
+        for name, value in form["fields"].items()
+    }
+
+
+def _date_queries(view, declared: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """Far dates in each query parameter the view's module reads that names a date, and in those declared."""
+    import inspect
+
+    module = inspect.getmodule(view) if view is not None else None
+    found = _call_names(module.__name__) if module is not None else frozenset()
+    names = sorted({name for name in found if DATE_NAME.fullmatch(name)} | set(declared))
+    for value in FAR_DATES:
+        for name in names:
+            yield {name: value}
+        if len(names) > 1:
+            yield dict.fromkeys(names, value)
+
+
+@functools.cache
+def _call_names(module_name: str) -> frozenset[str]:
+    """Names passed as a call's first argument in a module: request.args.get("from"), date_arg("to")..."""
+    import ast
+    import inspect
+
+    try:
+        tree = ast.parse(inspect.getsource(sys.modules[module_name]))
+    except (KeyError, OSError, TypeError, SyntaxError):
+        return frozenset()
+    return frozenset(
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and node.args[0].value.isidentifier()
+    )
+
+
+def _send_bodies(send, method: str, url: str, max_length: int | None, api_prefix, key, report: ProbeReport) -> None:
     for what, body in HOSTILE_JSON_BODIES:
         send(method, url, what, data=body, content_type="application/json")
     for name in JSON_FIELDS:
@@ -194,7 +368,14 @@ def _send_bodies(send, method: str, url: str, max_length: int | None) -> None:
             body = f'{{"{name}": {value}, "title": "probe"}}' if name != "title" else f'{{"title": {value}}}'
             send(method, url, f"JSON {shorten(body, SHOWN)}", data=body, content_type="application/json")
     size = (max_length or 16 * 1024 * 1024) + 1
-    send(method, url, f"a {size:,}-byte JSON body", data=b" " * size, content_type="application/json")
+    what = f"a {size:,}-byte JSON body"
+    response = send(method, url, what, data=b" " * size, content_type="application/json")
+    under_api = api_prefix and urlsplit(url).path.startswith(api_prefix)
+    # The size must be refused as such (413), not read as broken JSON (400) or taken; a route may refuse
+    # the request before it reads the body at all (401, 403, 404, 405).
+    swallowed = response is not None and (response.status_code in (400, 422) or response.status_code < 300)
+    if under_api and swallowed and (method != "DELETE" or response.status_code >= 300):
+        report.add(f"a body over MAX_CONTENT_LENGTH answered {response.status_code}, not 413", f"{method} {url}", key)
     send(method, url, "form data with a NUL byte", data={"title": "a\x00b", "description": "\x00"})
 
 
@@ -234,6 +415,9 @@ def _judge(response, url, described, key, api_prefix, report: ProbeReport) -> No
     path = urlsplit(url).path
     if api_prefix and path.startswith(api_prefix) and status >= 400 and not response.is_json:
         report.add(f"an error under {api_prefix} is not JSON ({status}, {response.mimetype})", described, key)
+    location = response.headers.get("Location")
+    if location is not None and _leaves_site(location):
+        report.add(f"a redirect off the site (Location: {shorten(location, SHOWN)})", described, key)
     if status == 405 and "Allow" not in response.headers:
         report.add("a 405 without an Allow header", described, key)
     if status == 204 and (body or "Content-Type" in response.headers):
@@ -244,8 +428,38 @@ def _judge(response, url, described, key, api_prefix, report: ProbeReport) -> No
             report.add(f"an HTML page without {', '.join(missing)}", described, "headers")
     for cookie in response.headers.getlist("Set-Cookie"):
         lowered = cookie.lower()
-        if "httponly" not in lowered or "samesite" not in lowered:
+        # A cookie being deleted (emptied and expired, as on log-out) carries nothing to protect.
+        deleted = re.match(r"[^=]*=(?:\"\")?;", cookie) and (
+            "max-age=0" in lowered or "expires=thu, 01 jan 1970" in lowered
+        )
+        if not deleted and ("httponly" not in lowered or "samesite" not in lowered):
             report.add("a cookie without HttpOnly and SameSite", f"{described}: {cookie.split(';')[0][:40]}", "cookie")
+
+
+def _leaves_site(location: str, base_scheme: str = "http", host: str = "localhost") -> bool:
+    """Whether a browser on http://localhost/ following `location` lands on another host.
+
+    Browsers drop leading and trailing spaces and control characters and any tab
+    or newline, read a backslash as a slash, take any number of slashes before a
+    host (`////evil.example`), and read `https:evil.example` (another scheme, no
+    slashes) as `https://evil.example`. A scheme other than http(s) leaves too.
+    """
+    text = re.sub(r"[\t\n\r]", "", location.strip("".join(map(chr, range(33))))).replace("\\", "/")
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return True
+    if scheme and scheme not in ("http", "https"):
+        return True
+    rest = text[len(scheme) + 1 :] if scheme else text
+    if scheme in ("", base_scheme) and not rest.startswith("//"):
+        return False  # a path on this site
+    authority = re.split(r"[/?#]", rest.lstrip("/"), maxsplit=1)[0]
+    try:
+        target = urlsplit(f"//{authority}").hostname or ""
+    except ValueError:
+        return True
+    return target.lower() != host
 
 
 def _missing_security_headers(headers) -> list[str]:
@@ -256,6 +470,9 @@ def _missing_security_headers(headers) -> list[str]:
     if not framing and "frame-ancestors" not in headers.get("Content-Security-Policy", ""):
         missing.append("X-Frame-Options or CSP frame-ancestors")
     return missing
+
+
+# Beyond single requests.
 
 
 # Building requests.

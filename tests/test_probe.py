@@ -55,7 +55,7 @@ def break_copy(project: Path, tmp_path: Path, relative: str, old: str, new: str)
     [
         (
             "{package}/__init__.py",
-            'app.url_map.converters["int"] = DatabaseIdConverter',
+            'app.url_map.converters["int"] = BoundedIntConverter',
             "pass",
             "raised OverflowError",
         ),
@@ -70,8 +70,25 @@ def break_copy(project: Path, tmp_path: Path, relative: str, old: str, new: str)
             "a 405 without an Allow header",
         ),
         ("{package}/__init__.py", "csrf.exempt(api.bp)", "csrf.exempt(tasks.bp)", "was accepted"),
+        (
+            "{package}/tasks.py",
+            'return redirect(url_for("tasks.detail", task_id=task_id))',
+            'return redirect(url_for("tasks.detail", task_id=task_id, _external=True))',
+            "a URL built from the request's Host header (evil.example)",
+        ),
+        ("{package}/api.py", "except RecursionError:", "except Exception:", "answered 400, not 413"),
     ],
-    ids=["huge-id", "deep-json", "long-search", "surrogate", "no-headers", "no-allow", "no-csrf"],
+    ids=[
+        "huge-id",
+        "deep-json",
+        "long-search",
+        "surrogate",
+        "no-headers",
+        "no-allow",
+        "no-csrf",
+        "host-header",
+        "oversized-json-400",
+    ],
 )
 def test_the_probe_finds_a_500_put_back(solved_crud_app, tmp_path, relative, old, new, expected):
     broken = break_copy(solved_crud_app, tmp_path, relative, old, new)
@@ -129,3 +146,122 @@ def test_the_probe_checks_json_errors_under_the_api_prefix(tmp_path):
     result = run_probe(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "an error under /api/ is not JSON (404, text/html)" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def solved_etl(tmp_path_factory):
+    root = tmp_path_factory.mktemp("probe-etl")
+    return new_project("etl-pipeline", {}, root, no_input=True, solved=True, git=False).path
+
+
+def test_the_probe_finds_a_far_date_that_overflows(solved_etl, tmp_path):
+    # Without the guard, ?to=9999-12-31 asks for the day after the last day there is.
+    broken = break_copy(solved_etl, tmp_path, "{package}/api.py", "if day == date.max:", "if False:")
+    result = run_probe(broken)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "query to=9999-12-31" in result.stdout, result.stdout
+
+
+@pytest.fixture(scope="module")
+def solved_blog(tmp_path_factory):
+    root = tmp_path_factory.mktemp("probe-blog")
+    return new_project("blueprint-app", {}, root, no_input=True, solved=True, git=False).path
+
+
+def test_the_probe_finds_an_open_redirect(solved_blog, tmp_path):
+    # The probe logs in through the login form of /auth/login?next=... with the values the manifest gives.
+    broken = break_copy(
+        solved_blog,
+        tmp_path,
+        "{package}/auth/views.py",
+        "target if is_safe_next(target) else",
+        "target or",
+    )
+    manifest = broken / "exercises.toml"
+    text = manifest.read_text(encoding="utf-8").replace(
+        "[probe]\n", '[probe]\nform_values = { username = "alice", password = "correct horse battery" }\n', 1
+    )
+    manifest.write_text(text, encoding="utf-8")
+    result = run_probe(broken)
+    assert "a redirect off the site (Location: //evil.example)" in result.stdout, result.stdout
+    assert "a redirect off the site (Location: https:///evil.example)" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("location", "leaves"),
+    [
+        ("/tasks/1", False),
+        ("tasks/1?next=//evil.example", False),
+        ("http://localhost/tasks/", False),
+        ("http:evil.example", False),  # a relative path on an http page
+        ("https://evil.example/", True),
+        ("//evil.example", True),
+        ("////evil.example", True),
+        ("/\\evil.example", True),
+        ("https:evil.example", True),
+        (" //evil.example", True),
+        ("/\t/evil.example", True),
+        ("javascript:alert(1)", True),
+    ],
+)
+def test_a_redirect_leaves_the_site_as_a_browser_reads_it(location, leaves):
+    from scaffolder.probe import _leaves_site
+
+    assert _leaves_site(location) is leaves
+
+
+def test_the_probe_reads_the_mail_a_foreign_host_makes(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "exercises.toml").write_text('[probe]\nproduction_app = "app:make()"\n', encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+
+            from flask import Flask
+
+
+            def make():
+                app = Flask(__name__)
+                if os.environ.get("FLASK_SECRET_KEY", "dev").strip() in ("", "dev"):
+                    raise RuntimeError("set FLASK_SECRET_KEY")
+                return app
+            """
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "tests" / "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            from flask import Flask, url_for
+            from flask_mail import Mail, Message
+
+            def probe_app():
+                app = Flask(__name__)
+                app.config.update(TESTING=True, MAX_CONTENT_LENGTH=1000, MAIL_SUPPRESS_SEND=True)
+                mail = Mail(app)
+
+                @app.get("/reset")
+                def reset():
+                    link = url_for("reset", _external=True)
+                    mail.send(Message("Reset", sender="a@example.com", recipients=["b@example.com"], body=link))
+                    return "Sent."
+
+                @app.after_request
+                def headers(response):
+                    response.headers["X-Content-Type-Options"] = "nosniff"
+                    response.headers["X-Frame-Options"] = "DENY"
+                    return response
+
+                return app
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = run_probe(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == "mail links to the request's Host header (evil.example): /reset: mail to b@example.com (anonymous)"
+    )
+    assert len(lines) == 2 and lines[1].endswith("routes: 1 problem(s)"), result.stdout
