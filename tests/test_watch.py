@@ -82,10 +82,7 @@ def test_watch_reruns_on_save_names_the_next_exercise_and_exits_0_on_ctrl_c(cli,
         lines.wait_for("0 of 2 exercises pass")  # breaking an exercise that passed shows in the table
         lines.wait_for("add(2, 3) should return 5")
         lines.wait_for("waiting for your next save")
-        ctrl_c(process)
-        assert process.wait(timeout=WAIT) == 0
-        lines.wait_for("Stopped watching.")
-        seen = lines.drain()
+        seen = ctrl_c_ends_it(process, lines)
     finally:
         stop(process)
     assert "Traceback" not in seen, seen
@@ -107,10 +104,7 @@ def test_ctrl_c_in_the_middle_of_a_run_stops_quietly_with_exit_0(cli, fixture_te
         calc.write_text("import time\n\ntime.sleep(30)\n" + calc.read_text())
         lines.wait_for("checking after saving mini_calc/calc.py")
         time.sleep(0.5)
-        ctrl_c(process)
-        assert process.wait(timeout=WAIT) == 0
-        lines.wait_for("Stopped watching.")
-        seen = lines.drain()
+        seen = ctrl_c_ends_it(process, lines)
     finally:
         stop(process)
     assert "Traceback" not in seen and "KeyboardInterrupt" not in seen, seen
@@ -128,9 +122,15 @@ def start_watch(project, env):
     )
 
 
-def ctrl_c(process):
-    """What Ctrl-C in a terminal does: SIGINT to every process of the foreground group (the fork server too)."""
+def ctrl_c_ends_it(process, lines) -> str:
+    """Ctrl-C as a terminal sends it (SIGINT to the whole process group, the fork server too): exit 0, said.
+
+    Returns everything watch printed.
+    """
     os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=WAIT) == 0
+    lines.wait_for("Stopped watching.")
+    return lines.drain()
 
 
 def stop(process):
