@@ -73,7 +73,7 @@ def test_dev_check_fails_on_a_route_that_answers_500(cli, tmp_path):
         CRUD_APP,
         tmp_path,
         "{{cookiecutter.project_slug}}/__init__.py",
-        'app.url_map.converters["int"] = DatabaseIdConverter',
+        'app.url_map.converters["int"] = BoundedIntConverter',
         "pass",
     )
     result = cli("dev", "check", copy, "--quick")
