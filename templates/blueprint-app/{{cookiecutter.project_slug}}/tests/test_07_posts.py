@@ -1,8 +1,17 @@
 """Exercise 7 (posts): the blog's pages, tags (many-to-many), no N+1 queries, pagination."""
 
 import pytest
-from conftest import PASSWORD, AuthActions, csrf_token_in, file_database_app, row_committed_after_first_check
+from conftest import (
+    PASSWORD,
+    AuthActions,
+    csrf_token_in,
+    deleted_before_saving,
+    file_database_app,
+    row_committed_after_first_check,
+    save_post,
+)
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Post, Tag
@@ -168,3 +177,30 @@ def test_a_tag_added_by_a_concurrent_post_is_reused(tmp_path):
         assert tags == ["brand-new"] and [tag.name for tag in post.tags] == ["brand-new"], (
             "there should be one tag brand-new, and the post should have it"
         )
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("/blog/1/edit", {"title": "Too late", "body": "Changed.", "tags": "python"}),
+        ("/blog/1/delete", {}),
+    ],
+    ids=["edit", "delete"],
+)
+def test_a_post_deleted_by_another_request_meanwhile_answers_404(tmp_path, url, form):
+    # Two people at once: an admin deletes the post while its author is saving it.
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    save_post(app, auth.create_user("alice"), tags=["flask"])
+    auth.login("alice")
+    with deleted_before_saving(app, 1) as deleted:
+        try:
+            response = client.post(url, data=form)
+        except SQLAlchemyError as error:
+            pytest.fail(f"POST {url}, while another request deletes the post, failed with {error!r}: a 500")
+    assert deleted, f"POST {url} should write to the database (the test deletes the post at that moment)"
+    assert response.status_code == 404, (
+        f"POST {url}, when another request deletes the post just before it is saved, should answer "
+        f"404 Not Found (the post does not exist any more), not {response.status_code}"
+    )
