@@ -177,11 +177,7 @@ def test_the_probe_finds_an_open_redirect(solved_blog, tmp_path):
         "target if is_safe_next(target) else",
         "target or",
     )
-    manifest = broken / "exercises.toml"
-    text = manifest.read_text(encoding="utf-8").replace(
-        "[probe]\n", '[probe]\nform_values = { username = "alice", password = "correct horse battery" }\n', 1
-    )
-    manifest.write_text(text, encoding="utf-8")
+    assert "form_values" in (broken / "exercises.toml").read_text(encoding="utf-8"), "the manifest gives the values"
     result = run_probe(broken)
     assert "a redirect off the site (Location: //evil.example)" in result.stdout, result.stdout
     assert "a redirect off the site (Location: https:///evil.example)" in result.stdout, result.stdout
