@@ -128,7 +128,7 @@ def check_secret_key(app: Flask) -> None:
             '(while developing, run `flask run` in the project folder: .flaskenv chooses create_app("development")).'
         )
     # STUB
-    # # TODO exercise 12 (deployment): raise RuntimeError when SECRET_KEY is missing, blank, not a string or the public key.
+    # # TODO exercise 12 (deployment): raise RuntimeError for a missing, blank, non-string or public key.
     # END SOLUTION
 
 

@@ -13,6 +13,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,13 +50,19 @@ def commit_or_404() -> None:
     A view loads a post, changes it, then commits. If another request deletes
     the post in between, the UPDATE (or the change of its tags) finds no row and
     SQLAlchemy raises StaleDataError: for this user the post does not exist any
-    more. The session is rolled back, so nothing half-done is kept.
+    more. If another request gave the post the same new tag meanwhile, the
+    second (post, tag) row breaks the table's primary key (IntegrityError): that
+    is 409 Conflict, try again. Either way the session is rolled back, so
+    nothing half-done is kept.
     """
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         abort(404, description="This post does not exist any more: it was deleted while you were changing it.")
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, description="Someone else changed this post at the same moment: load it again and retry.")
 
 
 def login_rate_limit() -> str:
