@@ -16,16 +16,20 @@ exception, no traceback text, JSON errors under the API prefix (413 for a body
 over the limit), `Allow` on a 405, security headers on HTML pages, no body type
 on a 204, and a refusal (4xx) for a form posted without a valid CSRF token.
 Beyond single requests it checks that no redirect leaves the site (`?next=`),
-that a foreign `Host` header ends up in no URL (nor in mail), and that far
-dates in query parameters give no 5xx.
+that a foreign `Host` header ends up in no URL (nor in mail), that far dates in
+query parameters give no 5xx, that several clients writing to one row at once
+get no 5xx, and that the production app refuses to start in debug mode with a
+public secret key.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -149,6 +153,10 @@ def probe_project(root: Path) -> ProbeReport:
             if log_in is not None:
                 log_in(client)
             _probe_rule(client, rule, setup, max_length, who, report)
+    # Writers race as the user who may write (logged in when the project says how).
+    who, log_in = users[-1]
+    _probe_concurrent_writers(setup, log_in, who, report)
+    _probe_production(root, setup, report)
     return report
 
 
@@ -473,6 +481,215 @@ def _missing_security_headers(headers) -> list[str]:
 
 
 # Beyond single requests.
+
+
+def _probe_concurrent_writers(setup: Setup, log_in, who: str, report: ProbeReport) -> None:
+    """Several clients write to one row at once: the same change together, then each a different one.
+
+    Each writer is a test client of its own (its own session and CSRF token), in a
+    thread of its own; a barrier starts each round's requests together. The
+    writes are every form on a page of a route with a variable (edit, toggle,
+    delete) and every PUT, PATCH, DELETE or POST of such a route.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="probe-db-") as folder, _file_databases(Path(folder)):
+        for round_number in range(MIXED_ROUNDS):
+            # A fresh app (and row) for each round: the last writes of a round delete it.
+            app = setup.make_app()
+            try:
+                if _shares_one_connection(app):
+                    problem = "probe_app() gives an in-memory database the probe cannot give a file to"
+                    report.add(problem, "concurrent writers", "concurrency")
+                    return
+                clients = [app.test_client() for _ in range(WRITERS)]
+                for client in clients:
+                    if log_in is not None:
+                        log_in(client)
+                writes = [_writes(app, client, setup) for client in clients]
+                if not writes[0]:
+                    return
+                deletes = [write for write in writes[0] if write[0] == "DELETE" or "delete" in write[1]]
+                changes = [write for write in writes[0] if write not in deletes] or deletes
+                # The first round, every writer sends the same change, one change after another; then the
+                # same row is changed by most writers while the last deletes it.
+                rounds = [[write] * WRITERS for write in changes] if round_number == 0 else []
+                mixed = [changes[(round_number + i) % len(changes)] for i in range(WRITERS - 1)]
+                rounds.append([*mixed, (deletes or changes)[round_number % len(deletes or changes)]])
+                _race(clients, writes, rounds, who, report)
+            finally:
+                _dispose_engines(app)
+
+
+def _writes(app, client, setup: Setup) -> dict[tuple[str, str], dict[str, Any]]:
+    """(method, URL) -> request arguments of each write to the row the ordinary URLs name, for one client."""
+    adapter = app.url_map.bind("localhost")
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static":
+            continue
+        url = next(_urls(rule))
+        methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        for method in sorted(methods - {"GET"}):
+            under_api = setup.api_prefix and url.startswith(setup.api_prefix)
+            if under_api or method != "POST":
+                found[(method, url)] = {"json": {"title": "written at once", "done": True}}
+        if "GET" not in methods:
+            continue
+        page = client.get(url)
+        if page.mimetype != "text/html" or page.status_code != 200:
+            continue
+        for form in _forms(page.get_data(as_text=True), url):
+            if form["method"] != "POST" or "csrf_token" not in form["fields"]:
+                continue
+            try:
+                _endpoint, values = adapter.match(urlsplit(form["action"]).path, method="POST")
+            except Exception:  # noqa: BLE001 - werkzeug raises its HTTP errors here: not a write to a row
+                continue
+            if values:
+                found[("POST", form["action"])] = {"data": _filled(form, setup)}
+    return found
+
+
+def _race(clients, writes, rounds, who: str, report: ProbeReport) -> None:
+    # wall-clock: a safety net only, for a writer stuck in the app; a round takes milliseconds.
+    barrier = threading.Barrier(len(clients), timeout=60)
+    answers: list[tuple[str, str, Any]] = []
+
+    def writer(index: int) -> None:
+        client = clients[index]
+        for round_writes in rounds:
+            method, url = round_writes[index]
+            kwargs = writes[index].get((method, url))
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                return
+            if kwargs is None:
+                continue
+            try:
+                answers.append((method, url, client.open(url, method=method, **kwargs).status_code))
+            except Exception as err:  # noqa: BLE001 - any exception is the finding
+                answers.append((method, url, type(err).__name__))
+
+    threads = [threading.Thread(target=writer, args=(index,)) for index in range(len(clients))]
+    # Switch threads often, so that the requests interleave inside the app, not one after another.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    report.requests += len(answers)
+    for method, url, answer in answers:
+        if isinstance(answer, str) or answer >= 500:
+            problem = f"raised {answer} (a 500 in production)" if isinstance(answer, str) else f"answered {answer}"
+            described = f"{method} {url} while {len(clients)} clients wrote to it at once ({who})"
+            report.add(f"{problem} under concurrent writers", described, f"{method} {url} (concurrent)")
+
+
+@contextmanager
+def _file_databases(folder: Path) -> Iterator[None]:
+    """Give each in-memory SQLite database Flask-SQLAlchemy makes meanwhile a file in `folder` instead.
+
+    Flask-SQLAlchemy gives an in-memory database one connection that every thread
+    shares (requests would trip over each other's transactions, which production
+    never does): with a file, each request has a connection of its own.
+    """
+    try:
+        from flask_sqlalchemy import SQLAlchemy
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        yield
+        return
+    original = getattr(SQLAlchemy, "_apply_driver_defaults", None)
+    if original is None:
+        yield
+        return
+    made = iter(range(1_000_000))
+
+    def apply(self, options: dict[str, Any], app) -> None:
+        url = make_url(options["url"])
+        if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
+            options["url"] = url.set(database=str(folder / f"probe-{next(made)}.sqlite"))
+        original(self, options, app)
+
+    SQLAlchemy._apply_driver_defaults = apply
+    try:
+        yield
+    finally:
+        SQLAlchemy._apply_driver_defaults = original
+
+
+def _shares_one_connection(app) -> bool:
+    state = app.extensions.get("sqlalchemy")
+    if state is None:
+        return False
+    with app.app_context():
+        return any(
+            type(engine.pool).__name__ in ("StaticPool", "SingletonThreadPool") for engine in state.engines.values()
+        )
+
+
+def _dispose_engines(app) -> None:
+    state = app.extensions.get("sqlalchemy")
+    if state is not None:
+        with app.app_context():
+            for engine in state.engines.values():
+                engine.dispose()
+
+
+def _probe_production(root: Path, setup: Setup, report: ProbeReport) -> None:
+    """Build the app as a production server does, with FLASK_DEBUG=1 and a public or blank key: it must refuse.
+
+    With a strong key it must start, which shows the probe built it the right way.
+    """
+    if not setup.production_app:
+        report.add(
+            "the probe cannot tell how production builds the app: set [probe] production_app",
+            "production app",
+            "production",
+        )
+        return
+    described = f"{setup.production_app} with FLASK_DEBUG=1"
+    error = _start_production_app(root, setup, STRONG_SECRET_KEY)
+    if error is not None:
+        report.add(
+            f"the production app does not start even with a strong secret key ({error})", described, "production"
+        )
+        return
+    for key in WEAK_SECRET_KEYS:
+        if _start_production_app(root, setup, key) is None:
+            what = "FLASK_SECRET_KEY unset" if key is None else f"FLASK_SECRET_KEY={key!r}"
+            report.add("the production app started with a public or blank secret key", f"{described}, {what}", what)
+
+
+def _start_production_app(root: Path, setup: Setup, secret_key: str | None) -> str | None:
+    """None when the app starts; else what it raised, in one line."""
+    from unittest import mock
+
+    from flask.cli import ScriptInfo
+
+    env = {**setup.production_env, "FLASK_DEBUG": "1"}
+    module = setup.production_app.split(":", 1)[0]
+    previous = os.getcwd()
+    with mock.patch.dict(os.environ, env):
+        os.environ.pop("FLASK_SECRET_KEY", None)
+        if secret_key is not None:
+            os.environ["FLASK_SECRET_KEY"] = secret_key
+        # A module that builds the app when imported (wsgi.py) must be run again.
+        sys.modules.pop(module, None)
+        os.chdir(root)
+        try:
+            ScriptInfo(app_import_path=setup.production_app, set_debug_flag=False).load_app()
+        except (Exception, SystemExit) as err:  # noqa: BLE001 - refusing to start is what is asked
+            return shorten(f"{type(err).__name__}: {err}", 120)
+        finally:
+            os.chdir(previous)
+    return None
 
 
 # Building requests.

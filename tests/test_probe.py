@@ -77,6 +77,13 @@ def break_copy(project: Path, tmp_path: Path, relative: str, old: str, new: str)
             "a URL built from the request's Host header (evil.example)",
         ),
         ("{package}/api.py", "except RecursionError:", "except Exception:", "answered 400, not 413"),
+        ("{package}/extensions.py", "except StaleDataError:", "except ValueError:", "under concurrent writers"),
+        (
+            "{package}/__init__.py",
+            "allow_development_key=chosen_in_code",
+            "allow_development_key=app.debug or chosen_in_code",
+            "the production app started with a public or blank secret key",
+        ),
     ],
     ids=[
         "huge-id",
@@ -88,6 +95,8 @@ def break_copy(project: Path, tmp_path: Path, relative: str, old: str, new: str)
         "no-csrf",
         "host-header",
         "oversized-json-400",
+        "concurrent-writers",
+        "debug-skips-secret-check",
     ],
 )
 def test_the_probe_finds_a_500_put_back(solved_crud_app, tmp_path, relative, old, new, expected):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import TestingConfig
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Post, User, tags_named
+from {{ cookiecutter.project_slug }}.models import Post, User, post_tags, tags_named
 
 PASSWORD = "correct horse battery"
 CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
@@ -83,6 +83,34 @@ def row_committed_after_first_check(app, table, **values):
         event.remove(Session, "do_orm_execute", hook)
         with app.app_context():
             db.engine.dispose()
+
+
+@contextmanager
+def deleted_before_saving(app, post_id):
+    """Delete the post (and its tag rows) from a second connection just before the app first changes a row.
+
+    That is what happens when another request deletes the post between a view
+    loading it and saving it. The list it gives holds True once the post was
+    deleted that way.
+    """
+    with app.app_context():
+        engine = db.engine
+    deleted = []
+
+    def delete_first(conn, cursor, statement, parameters, context, executemany):
+        if deleted or not statement.lstrip().upper().startswith(("UPDATE", "DELETE")):
+            return
+        deleted.append(True)
+        with engine.connect() as other:
+            other.execute(post_tags.delete().where(post_tags.c.post_id == post_id))
+            other.execute(db.delete(Post).where(Post.id == post_id))
+            other.commit()
+
+    event.listen(engine, "before_cursor_execute", delete_first)
+    try:
+        yield deleted
+    finally:
+        event.remove(engine, "before_cursor_execute", delete_first)
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,8 @@ def test_the_environment_variable_chooses_the_configuration(monkeypatch):
 def test_development_is_the_default(monkeypatch):
     monkeypatch.delenv("APP_CONFIG", raising=False)
     monkeypatch.setenv("FLASK_DEBUG", "1")
+    # Chosen by the environment (no configuration given in code), development needs a real key too.
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-development-secret")
     app = create_app()
     assert not app.testing, "without APP_CONFIG, create_app() should load DevelopmentConfig, not testing"
     assert app.config["MAIL_PRINT"] is DevelopmentConfig.MAIL_PRINT is True, (

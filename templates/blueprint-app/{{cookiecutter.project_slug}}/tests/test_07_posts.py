@@ -1,11 +1,20 @@
 """Exercise 7 (posts): the blog's pages, tags (many-to-many), no N+1 queries, pagination."""
 
 import pytest
-from conftest import PASSWORD, AuthActions, csrf_token_in, file_database_app, row_committed_after_first_check
+from conftest import (
+    PASSWORD,
+    AuthActions,
+    csrf_token_in,
+    deleted_before_saving,
+    file_database_app,
+    row_committed_after_first_check,
+    save_post,
+)
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Post, Tag
+from {{ cookiecutter.project_slug }}.models import Post, Tag, post_tags
 
 pytestmark = pytest.mark.exercise("posts")
 
@@ -168,3 +177,67 @@ def test_a_tag_added_by_a_concurrent_post_is_reused(tmp_path):
         assert tags == ["brand-new"] and [tag.name for tag in post.tags] == ["brand-new"], (
             "there should be one tag brand-new, and the post should have it"
         )
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("/blog/1/edit", {"title": "Too late", "body": "Changed.", "tags": "python"}),
+        ("/blog/1/delete", {}),
+    ],
+    ids=["edit", "delete"],
+)
+def test_a_post_deleted_by_another_request_meanwhile_answers_404(tmp_path, url, form):
+    # Two people at once: an admin deletes the post while its author is saving it.
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    save_post(app, auth.create_user("alice"), tags=["flask"])
+    auth.login("alice")
+    with deleted_before_saving(app, 1) as deleted:
+        try:
+            response = client.post(url, data=form)
+        except SQLAlchemyError as error:
+            pytest.fail(f"POST {url}, while another request deletes the post, failed with {error!r}: a 500")
+    assert deleted, f"POST {url} should write to the database (the test deletes the post at that moment)"
+    assert response.status_code == 404, (
+        f"POST {url}, when another request deletes the post just before it is saved, should answer "
+        f"404 Not Found (the post does not exist any more), not {response.status_code}"
+    )
+
+
+def test_a_tag_another_edit_gave_the_post_meanwhile_answers_409(tmp_path):
+    # Two edits at once give the post the same tag: the second (post, tag) row breaks the primary key.
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    alice = auth.create_user("alice")
+    save_post(app, alice, tags=["python"])
+    save_post(app, alice, title="Another post", tags=["flask"])
+    auth.login("alice")
+    with app.app_context():
+        engine = db.engine
+        flask_id = db.session.execute(db.select(Tag.id).where(Tag.name == "flask")).scalar_one()
+    raced = []
+
+    def tag_first(conn, cursor, statement, parameters, context, executemany):
+        # Just before the edit's first write, the other edit commits: post 1 gets the tag flask.
+        if raced or not statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            return
+        raced.append(True)
+        with engine.connect() as other:
+            other.execute(post_tags.insert().values(post_id=1, tag_id=flask_id))
+            other.commit()
+
+    event.listen(engine, "before_cursor_execute", tag_first)
+    try:
+        response = client.post("/blog/1/edit", data={"title": "Both", "body": "Edited.", "tags": "python, flask"})
+    except SQLAlchemyError as error:
+        pytest.fail(f"an edit that loses a race for the same tag failed with {error!r}: a 500")
+    finally:
+        event.remove(engine, "before_cursor_execute", tag_first)
+    assert raced, "saving the edit should write to the database"
+    assert response.status_code == 409, (
+        f"when another edit gave the post the same tag meanwhile, the edit should answer 409 Conflict, "
+        f"not {response.status_code}"
+    )

@@ -38,6 +38,26 @@ def test_production_starts_with_a_real_secret_key(monkeypatch):
     assert app.config["SECRET_KEY"] == SECRET and not app.debug, "with FLASK_SECRET_KEY set, production should start"
 
 
+@pytest.mark.parametrize("key", [None, "", "   ", "dev"])
+def test_the_wsgi_app_refuses_a_public_key_even_in_debug_mode(monkeypatch, key):
+    # FLASK_DEBUG=1 left on a production server must not let the public key through.
+    monkeypatch.setenv("APP_CONFIG", "production")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    if key is not None:
+        monkeypatch.setenv("FLASK_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
+        runpy.run_path(str(ROOT / "wsgi.py"))
+
+
+def test_development_chosen_by_the_environment_refuses_the_public_key(monkeypatch):
+    monkeypatch.setenv("APP_CONFIG", "development")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
+        create_app()
+
+
 def test_development_in_debug_mode_may_use_the_default_key(monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)

@@ -1,7 +1,7 @@
 """{{ cookiecutter.project_name }}: a small multi-user blog built with Flask.
 
-Create the database with `flask --app {{ cookiecutter.project_slug }} db upgrade`, then
-run it with `flask --app {{ cookiecutter.project_slug }} run --debug`.
+In the project folder (its `.flaskenv` chooses the development configuration),
+create the database with `flask db upgrade`, then run it with `flask run`.
 """
 
 import os
@@ -26,6 +26,8 @@ def create_app(config=None):
     one (`"development"`, `"testing"`, `"production"`), or None to take the
     name from the `APP_CONFIG` environment variable (default: development).
     """
+    # What the caller chose, before the environment may choose instead.
+    chosen = config
     app = Flask(__name__, instance_relative_config=True)
     # Ids in URLs must fit a database integer: a bigger number names no row
     # (404) instead of crashing the database driver. Set before any route.
@@ -91,25 +93,42 @@ def create_app(config=None):
     logs.configure_logging(app)
     # Development only (MAIL_PRINT): show the mail Flask-Mail would have sent.
     email_dispatched.connect(print_mail)
-    check_secret_key(app)
+    # Only a configuration chosen in code, for the tests or for development
+    # (`.flaskenv`), may keep the public development key; never one chosen by
+    # the environment (APP_CONFIG, FLASK_DEBUG=1), which a production server
+    # can carry by mistake.
+    if not chosen_in_code(chosen):
+        check_secret_key(app)
     return app
 
 
+def chosen_in_code(config) -> bool:
+    """True when `create_app` was given a configuration (class or name) that sets TESTING or DEBUG."""
+    from .config import CONFIGS
+
+    if isinstance(config, str):
+        config = CONFIGS.get(config)
+    return config is not None and bool(getattr(config, "TESTING", False) or getattr(config, "DEBUG", False))
+
+
 def check_secret_key(app: Flask) -> None:
-    """Refuse to run outside debug and testing without a real secret key."""
+    """Stop with a clear message when SECRET_KEY is missing, blank, not text, or the public key.
+
+    Anyone who knows the key can forge a session cookie (log in as anyone) or a
+    reset token, and "dev" is printed in this project for everyone to read.
+    """
     # BEGIN SOLUTION deployment
     from .config import DEFAULT_SECRET_KEY
 
-    if app.debug or app.testing:
-        return
     key = app.config.get("SECRET_KEY")
-    if not isinstance(key, str) or not key.strip() or key == DEFAULT_SECRET_KEY:
+    if not isinstance(key, str) or key.strip() in ("", DEFAULT_SECRET_KEY):
         raise RuntimeError(
-            "SECRET_KEY is missing or is the public development default. Set a long random value, "
-            "for example: export FLASK_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex())')\""
+            "SECRET_KEY is missing, blank, not a string, or the public development key. Set a long random one, "
+            "for example: export FLASK_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex())')\" "
+            '(while developing, run `flask run` in the project folder: .flaskenv chooses create_app("development")).'
         )
     # STUB
-    # # TODO exercise 12 (deployment): refuse a missing or default SECRET_KEY outside debug and testing.
+    # # TODO exercise 12 (deployment): raise RuntimeError for a missing, blank, non-string or public key.
     # END SOLUTION
 
 

@@ -63,8 +63,11 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """`flask run --debug` on your machine: mail is printed, not sent."""
+    """`flask run` on your machine (`.flaskenv`): mail is printed, not sent."""
 
+    # Debug mode: chosen in code (create_app("development")), this also lets the
+    # public SECRET_KEY "dev" through; chosen by APP_CONFIG it does not.
+    DEBUG = True
     MAIL_SUPPRESS_SEND = True
     MAIL_PRINT = True
     EXTERNAL_URL = "http://127.0.0.1:5000"

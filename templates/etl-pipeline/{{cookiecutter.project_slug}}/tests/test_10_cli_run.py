@@ -2,6 +2,7 @@
 
 import pytest
 
+from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.generate import expected_rejects, expected_valid
 
 pytestmark = pytest.mark.exercise("cli-run")
@@ -79,3 +80,30 @@ def test_a_source_with_an_unfinished_run_is_refused(seeded, sample, new_run):
         "the message should name the unfinished run, in one line (no traceback)"
     )
     assert "Traceback" not in result.output, "no traceback for a busy source"
+
+
+@pytest.mark.parametrize("key", [None, "", "   ", "dev"])
+def test_production_refuses_a_public_secret_key_even_in_debug_mode(monkeypatch, tmp_path, key):
+    # `flask --app {{ cookiecutter.project_slug }} etl run` on a server builds create_app() from the
+    # environment; FLASK_DEBUG=1 left there by mistake must not let the public key through.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite'}")
+    if key is not None:
+        monkeypatch.setenv("FLASK_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_real_key_and_development_with_the_public_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite'}")
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
+    assert create_app().config["SECRET_KEY"] == "a-long-random-production-secret", (
+        "with FLASK_SECRET_KEY set, create_app() should start and use it"
+    )
+    monkeypatch.delenv("FLASK_SECRET_KEY")
+    assert create_app({"DEBUG": True}).config["SECRET_KEY"] == "dev", (
+        "create_app({'DEBUG': True}), the development app of .flaskenv, may keep the public key"
+    )

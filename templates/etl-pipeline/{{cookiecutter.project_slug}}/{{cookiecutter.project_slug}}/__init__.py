@@ -1,10 +1,11 @@
 """{{ cookiecutter.project_name }}: a data service that loads a shop's orders from files.
 
-Generate a sample and load it:
+Generate a sample and load it, in the project folder (its `.flaskenv` chooses the
+development configuration, `create_app({"DEBUG": True})`):
 
-    flask --app {{ cookiecutter.project_slug }} etl init-db
-    flask --app {{ cookiecutter.project_slug }} etl generate orders.csv --rows 10000
-    flask --app {{ cookiecutter.project_slug }} etl run instance/data/orders.csv
+    flask etl init-db
+    flask etl generate orders.csv --rows 10000
+    flask etl run instance/data/orders.csv
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from werkzeug.routing import IntegerConverter
 from . import api, cli, errors, main
 from .extensions import db
 
-DEV_SECRET_KEY = "dev"  # nosec B105: public on purpose; refused outside debug and testing
+DEV_SECRET_KEY = "dev"  # nosec B105: public on purpose; refused unless create_app is given TESTING or DEBUG
 # The largest value of a signed 64-bit column: a bigger id names no row.
 INT_MAX = 2**63 - 1
 
@@ -67,7 +68,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def create_app(test_config=None):
-    """Create and configure one instance of the application."""
+    """Create and configure one instance of the application.
+
+    `test_config` is a mapping that replaces the instance configuration: the
+    tests ask for testing mode, and `.flaskenv` asks for the development
+    configuration, `{"DEBUG": True}`. Without it (gunicorn, `flask --app`), the
+    instance folder and the environment configure the app, and a real secret
+    key is required.
+    """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY=DEV_SECRET_KEY,
@@ -88,7 +96,12 @@ def create_app(test_config=None):
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    _refuse_public_secret(app)
+    # Only a configuration chosen in code, for the tests or for development
+    # (.flaskenv), may keep the public development key; never an environment
+    # variable, which a production server can carry by mistake (FLASK_DEBUG=1).
+    chosen_in_code = test_config is not None and bool(test_config.get("TESTING") or test_config.get("DEBUG"))
+    if not chosen_in_code:
+        check_secret_key(app)
     if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         # Dates in reports are UTC days, whatever the server's own zone.
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
@@ -120,14 +133,17 @@ def create_app(test_config=None):
     return app
 
 
-def _refuse_public_secret(app: Flask) -> None:
-    """Outside debug and testing, refuse to start with a missing, non-string or default SECRET_KEY."""
-    if app.debug or app.testing:
-        return
+def check_secret_key(app: Flask) -> None:
+    """Stop with a clear message when SECRET_KEY is missing, blank, not text, or the public key.
+
+    Anyone who knows the key can forge a session cookie, and "dev" is printed in
+    this project for everyone to read.
+    """
     key = app.config.get("SECRET_KEY")
-    if not isinstance(key, str) or not key or key == DEV_SECRET_KEY:
+    if not isinstance(key, str) or key.strip() in ("", DEV_SECRET_KEY):
         raise RuntimeError(
-            "SECRET_KEY is not set: put SECRET_KEY = '<a long random string>' in instance/config.py "
-            "or set the FLASK_SECRET_KEY environment variable "
-            '(python -c "import secrets; print(secrets.token_hex())" makes one).'
+            "SECRET_KEY is missing, blank, not a string, or the public development key: put "
+            "SECRET_KEY = '<a long random string>' in instance/config.py or set the FLASK_SECRET_KEY "
+            'environment variable (python -c "import secrets; print(secrets.token_hex())" makes one). '
+            "While developing, run `flask` in the project folder: its .flaskenv chooses the development configuration."
         )

@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Unauthorized
 
-from ..extensions import db, limiter, login_rate_limit
-from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, authenticate, tags_named
+from ..extensions import commit_or_404, db, limiter, login_rate_limit
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, authenticate, post_tags, tags_named
 from ..validation import bad_character, normalize_username, page_arg, parse_tags
 from . import bp
 from .auth import issue_token, token_required
@@ -43,7 +43,9 @@ def post_json(post: Post) -> dict:
         "title": post.title,
         "body": post.body,
         "author": post.author.username,
-        "tags": [tag.name for tag in post.tags],
+        # Sorted here: a post just saved keeps its tags in the order given (the
+        # session does not reload them after the commit, see extensions.py).
+        "tags": sorted(tag.name for tag in post.tags),
         "created": post.created.isoformat(),
         "url": url_for("api.post", post_id=post.id),
     }
@@ -157,18 +159,25 @@ class PostAPI(MethodView):
     def patch(self, post_id):
         post = self._changeable(post_id)
         data = json_object()
+        # Tags first: their lookup would flush the other changes before commit_or_404() can judge them.
+        if "tags" in data:
+            post.tags = tags_named(tag_names(data))
         if "title" in data:
             post.title = text_value(data, "title", TITLE_MAX_LENGTH)
         if "body" in data:
             post.body = text_value(data, "body", BODY_MAX_LENGTH)
-        if "tags" in data:
-            post.tags = tags_named(tag_names(data))
-        db.session.commit()
+        # 404, not 500, when another request deleted the post meanwhile.
+        commit_or_404()
         return post_json(post)
 
     def delete(self, post_id):
-        db.session.delete(self._changeable(post_id))
+        self._changeable(post_id)
+        # Judged by the rows removed: of two requests deleting the post at once, one answers 404.
+        db.session.execute(db.delete(post_tags).where(post_tags.c.post_id == post_id))
+        deleted = db.session.execute(db.delete(Post).where(Post.id == post_id)).rowcount
         db.session.commit()
+        if not deleted:
+            abort(404, description="This post does not exist any more.")
         return no_content()
 
     @staticmethod

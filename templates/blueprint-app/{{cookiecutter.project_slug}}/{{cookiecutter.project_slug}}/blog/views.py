@@ -5,18 +5,18 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Post, Tag, tags_named
+from ..extensions import commit_or_404, db
+from ..models import Post, Tag, post_tags, tags_named
 from ..validation import bad_character, page_arg, parse_tags
 from . import bp
 from .forms import PostForm
 from .recent import remember_viewed
 # STUB
-# from flask import flash, redirect, render_template, url_for
+# from flask import abort, flash, redirect, render_template, url_for
 # from flask_login import login_required
 #
-# from ..extensions import db
-# from ..models import Post, tags_named
+# from ..extensions import commit_or_404, db
+# from ..models import Post, post_tags, tags_named
 # from ..validation import parse_tags
 # from . import bp
 # from .forms import PostForm
@@ -125,10 +125,13 @@ def edit(post_id):
     post = get_post_for_change(post_id)
     form = PostForm()
     if form.validate_on_submit():
+        # Tags first: their lookup would flush the other changes before commit_or_404() can judge them.
+        post.tags = tags_named(parse_tags(form.tags.data or ""))
         post.title = form.title.data
         post.body = form.body.data
-        post.tags = tags_named(parse_tags(form.tags.data or ""))
-        db.session.commit()
+        # Another request may delete the post between loading and saving it:
+        # commit_or_404() answers 404 then, instead of a 500.
+        commit_or_404()
         flash("Post updated.")
         return redirect(url_for("blog.detail", post_id=post.id))
     if not form.is_submitted():
@@ -144,8 +147,15 @@ def edit(post_id):
 @login_required
 def delete(post_id):
     """Delete a post: only its author or an admin may. POST only, with a CSRF token."""
-    post = get_post_for_change(post_id)
-    db.session.delete(post)
+    get_post_for_change(post_id)
+    # One DELETE statement, judged by the rows it removed: when two requests
+    # delete the same post at once, only one of them removes it; the other
+    # answers 404. (Deleting the loaded object would fail instead, as its tag
+    # rows are already gone.) Its tag rows go first: SQLite does not enforce ON DELETE CASCADE.
+    db.session.execute(db.delete(post_tags).where(post_tags.c.post_id == post_id))
+    deleted = db.session.execute(db.delete(Post).where(Post.id == post_id)).rowcount
     db.session.commit()
+    if not deleted:
+        abort(404, description="This post does not exist any more.")
     flash("Post deleted.")
     return redirect(url_for("blog.index"))
