@@ -11,11 +11,11 @@ import re
 import time
 import uuid
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 # STUB
 # import re
 #
-# from flask import Flask
+# from flask import Flask, Response
 # END SOLUTION
 
 SECURITY_HEADERS = {
@@ -26,7 +26,7 @@ SECURITY_HEADERS = {
 }
 
 
-def add_security_headers(response):
+def set_security_headers(response: Response) -> Response:
     """A worked example of an after_request hook: it gets the response and returns it."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -79,5 +79,5 @@ def init_app(app: Flask) -> None:
     """Register the hooks on the app (hooks on a blueprint run only for its routes)."""
     app.before_request(start_request)
     app.after_request(add_request_id)
-    app.after_request(add_security_headers)
+    app.after_request(set_security_headers)
     app.teardown_appcontext(finish_request)

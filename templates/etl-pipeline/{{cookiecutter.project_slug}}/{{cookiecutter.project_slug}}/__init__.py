@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 
-from flask import Flask
+from flask import Flask, Response
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
@@ -125,7 +125,7 @@ def create_app(test_config=None):
     app.register_blueprint(api.bp)
 
     @app.after_request
-    def security_headers(response):
+    def set_security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
