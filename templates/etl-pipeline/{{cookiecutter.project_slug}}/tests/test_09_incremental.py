@@ -18,6 +18,17 @@ def run(app, path, **options):
         return run_pipeline(path, **options)
 
 
+def write_source(app, name, text):
+    """Write `text` as the source file `name` in the app's data folder; returns its path."""
+    from pathlib import Path
+
+    folder = Path(app.config["ETL_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def read_rejects(path):
     with open(path, encoding="utf-8", newline="") as file:
         return {int(row["line"]): row["reason"] for row in csv.DictReader(file)}
@@ -118,12 +129,7 @@ def test_a_failing_batch_fails_the_run_and_keeps_the_counts_true(seeded, sample,
 
 
 def test_a_wrong_header_is_logged_in_one_line(seeded, caplog):
-    from pathlib import Path
-
-    folder = Path(seeded.config["ETL_DATA_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "broken.csv"
-    path.write_text("id,when\n1,today\n", encoding="utf-8")
+    path = write_source(seeded, "broken.csv", "id,when\n1,today\n")
     with caplog.at_level("ERROR"):
         result = run(seeded, path)
     assert result["status"] == "failed" and "missing order_id" in (result["error"] or ""), (
@@ -136,17 +142,12 @@ def test_a_wrong_header_is_logged_in_one_line(seeded, caplog):
 
 
 def test_an_order_from_the_future_is_rejected_and_sets_no_watermark(seeded, rows):
-    from pathlib import Path
-
     from {{ cookiecutter.project_slug }}.records import FIELDS, FUTURE_DATE
 
-    folder = Path(seeded.config["ETL_DATA_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "orders.csv"
     header = ",".join(FIELDS) + "\n"
     first = "A1,2024-01-01T10:00:00+00:00,ann@example.com,SKU-001,1,10.13,paid\n"
     future = "A2,9999-01-01T10:00:00+00:00,bob@example.com,SKU-001,1,10.13,paid\n"
-    path.write_text(header + first + future, encoding="utf-8")
+    path = write_source(seeded, "orders.csv", header + first + future)
     result = run(seeded, path)
     assert (result["loaded"], result["rejected"]) == (1, 1), "the order dated in year 9999 should be rejected"
     assert read_rejects(rejects_path(path, result["id"])) == {3: FUTURE_DATE}, (
@@ -161,17 +162,12 @@ def test_an_order_from_the_future_is_rejected_and_sets_no_watermark(seeded, rows
 
 
 def test_changed_and_late_old_orders_are_rejected_with_a_reason(seeded, rows):
-    from pathlib import Path
-
     from {{ cookiecutter.project_slug }}.records import CHANGED_OLD_ORDER, FIELDS, LATE_ORDER
 
-    folder = Path(seeded.config["ETL_DATA_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "orders.csv"
     header = ",".join(FIELDS) + "\n"
     paid = "A1,2024-01-01T10:00:00+00:00,ann@example.com,SKU-001,1,10.13,paid\n"
     newest = "A2,2024-01-05T10:00:00+00:00,bob@example.com,SKU-001,1,10.13,paid\n"
-    path.write_text(header + paid + newest, encoding="utf-8")
+    path = write_source(seeded, "orders.csv", header + paid + newest)
     run(seeded, path)
     before = rows("orders")
     shipped = paid.replace(",paid", ",shipped")  # the same order, its status changed

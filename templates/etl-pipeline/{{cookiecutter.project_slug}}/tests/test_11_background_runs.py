@@ -142,15 +142,7 @@ def test_an_unknown_source_answers_404(api):
 
 def test_a_second_post_while_running_answers_409(api, sample, monkeypatch):
     sample("orders.csv", rows=20)
-    go = threading.Event()
-    real = worker.run_pipeline
-
-    def gated(source, **options):
-        go.wait(5)
-        return real(source, **options)
-
-    assert hasattr(worker, "run_pipeline"), "worker.py should import run_pipeline (from .pipeline) for work()"
-    monkeypatch.setattr(worker, "run_pipeline", gated)
+    go = gate_the_worker(monkeypatch)
     assert api.post("/api/runs", json={"source": "orders.csv"}).status_code == 202, "the first POST should answer 202"
     second = api.post("/api/runs", json={"source": "orders.csv"})
     go.set()
