@@ -89,60 +89,49 @@ def test_installed_wheel_generates_and_checks_from_another_directory(wheel, tmp_
     assert origin.startswith(fresh_site), f"scaffolder must come from the wheel, not {origin}"
 
     scaffolder = python.with_name("scaffolder")
-    made = subprocess.run(
-        [scaffolder, "new", "crud-app", "--no-input"], cwd=where, env=env, capture_output=True, text=True, timeout=120
-    )
+
+    def run(*command, cwd=where, timeout=300, **more_env):
+        """A command of the fresh environment, as a learner would type it there."""
+        return subprocess.run(
+            command, cwd=cwd, env=dict(env, **more_env), capture_output=True, text=True, timeout=timeout
+        )
+
+    made = run(scaffolder, "new", "crud-app", "--no-input", timeout=120)
     assert made.returncode == 0, made.stdout + made.stderr
     (project,) = [p for p in where.iterdir() if p.is_dir()]
     assert (project / ".gitignore").is_file() and (project / ".flaskenv").is_file()
     assert not list(project.rglob("__pycache__"))
     assert (project / ".git").is_dir()
 
-    checked = subprocess.run([scaffolder, "check"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    checked = run(scaffolder, "check", cwd=project)
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert "Exercise 1 (" in checked.stdout and "not done yet" in checked.stdout
 
     # The project README's commands, as written, in that environment.
-    solved = subprocess.run(
-        [scaffolder, "new", "crud-app", "--no-input", "--no-git", "--solved", "project_slug=solved_tasks"],
-        cwd=where,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    solved = run(scaffolder, "new", "crud-app", "--no-input", "--no-git", "--solved", "project_slug=solved_tasks")
     assert solved.returncode == 0, solved.stdout + solved.stderr
     project = where / "solved_tasks"
     # Without --app: .flaskenv names the development configuration, the only one that may use the public key.
     for args in (["init-db"], ["routes"]):
-        ran = subprocess.run(
-            [python, "-m", "flask", *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
-        )
+        ran = run(python, "-m", "flask", *args, cwd=project, timeout=120)
         assert ran.returncode == 0, f"flask {' '.join(args)}: {ran.stdout}{ran.stderr}"
         assert "Tip: There are .env" not in ran.stdout + ran.stderr, "python-dotenv reads .flaskenv"
     assert (project / "instance" / "solved_tasks.sqlite").is_file()
-    tests = subprocess.run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env, capture_output=True, text=True
-    )
+    tests = run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     assert tests.returncode == 0, tests.stdout[-2000:]
 
     # PostgreSQL's driver is the postgres extra: without it, an etl project asked for PostgreSQL says so in one line.
-    etl = subprocess.run(
-        [scaffolder, "new", "etl-pipeline", "--no-input", "--no-git", "project_slug=shop_etl"],
-        cwd=where,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    etl = run(scaffolder, "new", "etl-pipeline", "--no-input", "--no-git", "project_slug=shop_etl", timeout=120)
     assert etl.returncode == 0, etl.stdout + etl.stderr
-    no_driver = subprocess.run(
-        [python, "-m", "flask", "etl", "init-db"],
+    no_driver = run(
+        python,
+        "-m",
+        "flask",
+        "etl",
+        "init-db",
         cwd=where / "shop_etl",
-        env=dict(env, DATABASE_URL="postgresql://learner@127.0.0.1:1/shop"),
-        capture_output=True,
-        text=True,
         timeout=120,
+        DATABASE_URL="postgresql://learner@127.0.0.1:1/shop",
     )
     assert no_driver.returncode == 1, no_driver.stdout + no_driver.stderr
     assert no_driver.stderr.splitlines() == [
