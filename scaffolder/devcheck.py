@@ -108,6 +108,12 @@ def learner_fails_every_exercise(renders: Renders) -> list[str]:
     return problems
 
 
+def _exercise_is(r, where: str = "") -> str:
+    """`exercise 3 (forms){where} is failing (test_a: message; ...)`: an exercise's status and first failures."""
+    detail = "; ".join(f"{t.name}: {t.message}" for t in r.failures[:2])
+    return f"exercise {r.exercise.number} ({r.exercise.slug}){where} is {r.status}" + (f" ({detail})" if detail else "")
+
+
 def solved_through_n_passes_exactly_the_first_n(renders: Renders) -> list[str]:
     problems = []
     for through, result in sorted(renders.checks.items()):
@@ -116,11 +122,7 @@ def solved_through_n_passes_exactly_the_first_n(renders: Renders) -> list[str]:
             continue
         for r in result.exercises:
             if (r.status == PASSED) != (r.exercise.number <= through):
-                detail = "; ".join(f"{t.name}: {t.message}" for t in r.failures[:2])
-                problems.append(
-                    f"solved through {through}: exercise {r.exercise.number} ({r.exercise.slug}) is {r.status}"
-                    + (f" ({detail})" if detail else "")
-                )
+                problems.append(f"solved through {through}: {_exercise_is(r)}")
     return problems
 
 
@@ -234,10 +236,8 @@ def check_passes_on_a_busy_machine(renders: Renders) -> list[str]:
     problems = []
     for r in result.exercises:
         if r.status != PASSED:
-            detail = "; ".join(f"{t.name}: {t.message}" for t in r.failures[:2])
             problems.append(
-                f"with {len(burners)} CPU-bound processes running, exercise {r.exercise.number} "
-                f"({r.exercise.slug}) of the solved render is {r.status}" + (f" ({detail})" if detail else "")
+                f"with {len(burners)} CPU-bound processes running, {_exercise_is(r, ' of the solved render')}"
             )
     return problems
 
