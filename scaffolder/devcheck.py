@@ -339,7 +339,14 @@ def no_wall_clock_budgets_in_the_tests(renders: Renders) -> list[str]:
     return problems
 
 
+def exercises_are_briefs(renders: Renders) -> list[str]:
+    from scaffolder.briefs import manifest_problems
+
+    return manifest_problems(renders.template.manifest())
+
+
 STEPS: list[tuple[str, Callable[[Renders], list[str]]]] = [
+    ("every exercise is a brief: its text says what, its hints say how", exercises_are_briefs),
     ("the learner render fails every exercise, as 'not started'", learner_fails_every_exercise),
     ("solved through N passes exactly exercises 1..N", solved_through_n_passes_exactly_the_first_n),
     ("no markers or cookiecutter text left in the learner render", no_leftovers_in_the_learner_render),

@@ -17,6 +17,8 @@ DIFFICULTIES = ("easy", "medium", "hard")
 SLUG_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # Titles go into TODO lines in the learner's code, which must fit a 120-column linter.
 MAX_TITLE_LENGTH = 70
+# A hint ladder climbs from the idea to code that passes; level 1's ladders are the longest.
+MAX_HINTS = 5
 # Unicode's control characters (category Cc: C0, DEL and C1) but the line feed; a regular expression
 # because it is read on every command, and a test per character took a third of `scaffolder list`.
 CONTROL_CHARACTER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -38,6 +40,9 @@ class Exercise:
     acceptance: tuple[str, ...]
     hints: tuple[str, ...]
     docs: tuple[tuple[str, str], ...] = ()
+    # What the tests call that the learner writes (`create_app(test_config=None)`, `flask init-db`):
+    # the brief may show these as code; anything else it shows as code is the how (scaffolder/briefs.py).
+    interface: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -248,6 +253,7 @@ def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercis
         questions=tuple(questions),
         instructions=check.get(raw, "instructions", str, where).strip(),
         acceptance=check.strings(raw, "acceptance", where, 1, 1000),
-        hints=check.strings(raw, "hints", where, 2, 3),
+        hints=check.strings(raw, "hints", where, 2, MAX_HINTS),
         docs=_parse_docs(raw, where, check),
+        interface=check.strings(raw, "interface", where, 0, 1000) if "interface" in raw else (),
     )
