@@ -74,12 +74,25 @@ def print_check(project, result, whole: bool, again: str = "run `scaffolder chec
     current = result.current
     if current is not None:
         print_details(current)
-        click.echo(f"\nFix that, then {again}. Stuck? `scaffolder hint {current.exercise.number}`.")
+        click.echo(f"\nFix that, then {again}. {_stuck(project, current.exercise)}")
     elif whole:
         print_next_level(project)
     if result.unassigned:
         shown = ", ".join(result.unassigned[:3]) + (" ..." if len(result.unassigned) > 3 else "")
         click.echo(f"Warning: {len(result.unassigned)} test(s) belong to no exercise: {shown}", err=True)
+
+
+def _stuck(project, exercise) -> str:
+    """Where the hints are, and how many of this exercise's are left."""
+    from scaffolder.hints import hints_left
+
+    left, total = hints_left(project, exercise), len(exercise.hints)
+    command = f"`scaffolder hint {exercise.number}`"
+    if left == total:
+        return f"Stuck? {command} ({total} hints, from the idea to code, one at a time)."
+    if left:
+        return f"Stuck? {command} ({left} of {total} hints left)."
+    return f"Stuck? You have seen all {total} hints ({command} shows the last again)."
 
 
 def print_warnings(result) -> None:

@@ -50,6 +50,13 @@ def exercises_markdown(manifest: Manifest, project_dir: Path) -> str:
             "",
             exercise.instructions,
             "",
+            *(
+                ["**Interface** (what the tests call: keep these names)", ""]
+                + [f"- `{entry}`" for entry in exercise.interface]
+                + [""]
+                if exercise.interface
+                else []
+            ),
             "**Done when**",
             "",
             *(f"- {criterion}" for criterion in exercise.acceptance),

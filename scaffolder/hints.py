@@ -18,6 +18,15 @@ class Hint:
     not_saved: str | None = None  # why the count could not be saved (the hint is shown anyway)
 
 
+def hints_left(project: Project, exercise: Exercise) -> int:
+    """How many of the exercise's hints the learner has not seen yet (read without the lock: a count to show)."""
+    try:
+        shown = load_state(project).hints_shown.get(exercise.slug, 0)
+    except StateError:
+        shown = 0
+    return max(len(exercise.hints) - shown, 0)
+
+
 def next_hint(project: Project, exercise: Exercise) -> Hint:
     """The next unseen hint; once all are seen, the last one again."""
     with state_lock(project):

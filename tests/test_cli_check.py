@@ -310,3 +310,16 @@ def test_the_details_say_when_an_exercise_waits_for_an_earlier_one(capsys):
     print_details(ExerciseResult(routes, NOT_STARTED, (test,)))
     shown = capsys.readouterr().out
     assert "stop at an earlier exercise that is not done yet (app-factory): finish that one first" in shown
+
+
+def test_check_says_how_many_hints_are_left_for_the_current_exercise(cli, project):
+    assert "Stuck? `scaffolder hint 1` (2 hints, from the idea to code, one at a time)." in cli("check", project).stdout
+    cli("hint", "1", project)
+    assert "Stuck? `scaffolder hint 1` (1 of 2 hints left)." in cli("check", project).stdout
+    cli("hint", "1", project)
+    assert "You have seen all 2 hints (`scaffolder hint 1` shows the last again)." in cli("check", project).stdout
+
+
+def test_exercises_md_lists_the_interface_the_tests_call(project):
+    text = (project / "EXERCISES.md").read_text(encoding="utf-8")
+    assert "**Interface** (what the tests call: keep these names)\n\n- `add(a, b)`\n" in text

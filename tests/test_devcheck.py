@@ -58,8 +58,14 @@ def test_dev_check_passes_on_crud_app(cli):
             "    return a+b\n",
             "ruff format would change in the solved render",
         ),
+        (
+            "exercises.toml",
+            'acceptance = ["add(2, 3) returns 5"]',
+            'acceptance = ["add(2, 3) returns 5: write `return operator.add(a, b)`"]',
+            "its text shows the call `operator.add(...)`, which its interface does not declare",
+        ),
     ],
-    ids=["missing-end-marker", "test-without-exercise", "stub-that-passes", "not-formatted"],
+    ids=["missing-end-marker", "test-without-exercise", "stub-that-passes", "not-formatted", "dictates"],
 )
 def test_dev_check_fails_on_a_broken_fixture(cli, tmp_path, relative, old, new, message):
     copy = broken(FIXTURE_TEMPLATES / "mini", tmp_path, relative, old, new)
