@@ -384,11 +384,8 @@ def questions(number, level) -> None:
     """
     from scaffolder.bank import question_bank
     from scaffolder.display import print_question
-    from scaffolder.templates import list_templates
 
-    if level is not None and level not in {m.level for _, m in list_templates()}:
-        raise InputError(f"There is no template of level {level}; `scaffolder list` shows the levels.")
-    entries = question_bank(level)
+    entries = question_bank(_known_level(level))
     if number is not None:
         chosen = [e for e in entries if e.number == number.strip()]
         if not chosen:
@@ -398,6 +395,40 @@ def questions(number, level) -> None:
         entries = chosen
     for entry in entries:
         print_question(entry)
+
+
+@main.command()
+@click.option("--level", type=int, metavar="N", help="The general questions and level N's own only.")
+@click.option("--count", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
+@click.option("--stats", is_flag=True, help="Show what is due and what is weak; ask nothing.")
+@reports_errors
+def drill(level, count, stats) -> None:
+    """Answer interview questions out loud, on a spaced-repetition schedule.
+
+    Each question waits for your answer (say it, or type it; an empty line ends it), shows the
+    model answer and the exercises that practise it, and asks how it went: again, hard, good or
+    easy. The schedule (FSRS) brings the hard ones back sooner. Due questions come first, then new
+    ones, those you have practised in code first.
+    """
+    from scaffolder.bank import question_bank
+    from scaffolder.drill import print_stats, run_drill
+
+    entries = question_bank(_known_level(level))
+    if stats:
+        print_stats(entries)
+    else:
+        run_drill(entries, count)
+
+
+def _known_level(level: int | None) -> int | None:
+    """`level` when some template has it; otherwise one line naming the levels there are."""
+    from scaffolder.templates import list_templates
+
+    levels = sorted({m.level for _, m in list_templates()})
+    if level is not None and level not in levels:
+        shown = ", ".join(str(n) for n in levels)
+        raise InputError(f"There is no template of level {level}; the levels are {shown} (`scaffolder list`).")
+    return level
 
 
 def _confirm_or_refuse(question: str, yes: bool) -> None:
