@@ -449,7 +449,7 @@ def drill(level, count, stats) -> None:
 
 
 @main.command()
-@click.argument("what", metavar="LEVEL|status|submit")
+@click.argument("what", metavar="LEVEL")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--minutes", type=int, default=90, show_default=True, help="Time for the take-home.")
 @click.option("--seed", type=int, help="Pick the same tasks again (the report and ASSIGNMENT.md name the seed).")
