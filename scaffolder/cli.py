@@ -513,11 +513,12 @@ def interview(what, path, minutes, seed, output_dir) -> None:
 
 
 def _print_interview_status(project, attempt) -> None:
-    from scaffolder.interview import REPORT_DOC, now
+    from scaffolder.interview import REPORT_DOC
+    from scaffolder.storage import utc_now
 
     passing = attempt.passing()
     if attempt.ended is None:
-        left = max((attempt.deadline - now()).total_seconds(), 0)
+        left = max((attempt.deadline - utc_now()).total_seconds(), 0)
         click.echo(
             f"Take-home of {attempt.template}: {int(left // 60)} min {int(left % 60):02d} s left "
             f"(ends {attempt.deadline:%H:%M} UTC)."

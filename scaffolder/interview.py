@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from scaffolder import storage
 from scaffolder.exceptions import InputError, StateError
 from scaffolder.manifest import Exercise, Manifest
 from scaffolder.project import STATE_DIR, Project
@@ -34,11 +35,6 @@ DEFAULT_MINUTES = 90
 # What an exercise of each difficulty takes someone who knows the level, to size a take-home.
 MINUTES_BY_DIFFICULTY = {"easy": 15, "medium": 25, "hard": 35}
 REMEDY = "it records your attempt, so it is kept; restore it from git, or start a new interview"
-
-
-def now() -> datetime:
-    """The wall clock, in UTC (one place, so tests can move it)."""
-    return datetime.now(UTC)
 
 
 def estimate(manifest: Manifest, numbers: tuple[int, ...]) -> int:
@@ -178,7 +174,7 @@ def start_interview(level_or_name: str, minutes: int, seed: int | None, output_d
         level=manifest.level,
         seed=seed,
         minutes=minutes,
-        started=now().isoformat(),
+        started=storage.utc_now().isoformat(),
         assigned=assigned,
     )
     save_attempt(made.path, attempt)
@@ -230,7 +226,7 @@ def record_check(root: Path, passed: list[str], failed: list[str]) -> Attempt | 
         if attempt.ended is None:
             before = set(attempt.checks[-1]["passed"]) if attempt.checks else set()
             now_passing = (before | set(passed)) - set(failed)
-            attempt.checks.append({"at": now().isoformat(), "passed": sorted(now_passing)})
+            attempt.checks.append({"at": storage.utc_now().isoformat(), "passed": sorted(now_passing)})
 
     return _change(root, change)
 
@@ -238,7 +234,7 @@ def record_check(root: Path, passed: list[str], failed: list[str]) -> Attempt | 
 def record_hint(root: Path, slug: str, number: int) -> Attempt | None:
     def change(attempt: Attempt) -> None:
         if attempt.ended is None:
-            attempt.hints.append({"at": now().isoformat(), "slug": slug, "number": number})
+            attempt.hints.append({"at": storage.utc_now().isoformat(), "slug": slug, "number": number})
 
     return _change(root, change)
 
@@ -246,7 +242,7 @@ def record_hint(root: Path, slug: str, number: int) -> Attempt | None:
 def end_if_time_is_up(project: Project) -> Attempt | None:
     """End a take-home whose time ran out (the first command after it notices); the ended attempt, or None."""
     attempt = load_attempt(project.root)
-    if attempt is None or attempt.ended is not None or now() < attempt.deadline:
+    if attempt is None or attempt.ended is not None or storage.utc_now() < attempt.deadline:
         return None
     return end_attempt(project, "time")
 
@@ -256,7 +252,7 @@ def end_attempt(project: Project, how: str) -> Attempt:
 
     def change(attempt: Attempt) -> None:
         if attempt.ended is None:
-            attempt.ended = min(now(), attempt.deadline).isoformat()
+            attempt.ended = min(storage.utc_now(), attempt.deadline).isoformat()
             attempt.ended_by = how
 
     attempt = _change(project.root, change)
@@ -333,7 +329,7 @@ def report_facts(project: Project, attempt: Attempt) -> ReportFacts:
         for entry in question_bank(manifest.level)
         if any(p.template == manifest.name and p.number in numbers for p in entry.practice)
     )
-    ended = datetime.fromisoformat(attempt.ended) if attempt.ended else now()
+    ended = datetime.fromisoformat(attempt.ended) if attempt.ended else storage.utc_now()
     practise = []
     for outcome in outcomes:
         e = outcome.exercise

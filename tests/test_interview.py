@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scaffolder import interview
+from scaffolder import interview, storage
 from scaffolder.manifest import parse_manifest
 
 START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -18,7 +18,7 @@ def clock(monkeypatch):
     class Clock:
         at = START
 
-    monkeypatch.setattr(interview, "now", lambda: Clock.at)
+    monkeypatch.setattr(storage, "utc_now", lambda: Clock.at)
     return Clock
 
 
