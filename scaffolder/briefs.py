@@ -31,7 +31,8 @@ INTERFACE_FENCES = frozenset({"console", "shell", "sh", "bash", "text", "json", 
 FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```", re.M | re.S)
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 # A name followed by an opening bracket: `url_for(`, `Task.done.is_(`, `db.session.execute (`.
-CALL = re.compile(r"(?<![\w.@])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s?\(")
+# `task(s)`, the plural in "0 task(s) found", is text.
+CALL = re.compile(r"(?<![\w.@])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s?\((?!s\))")
 IMPORT = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\s+\S|import\s+[A-Za-z_][\w.]*\s*$)")
 DECORATOR = re.compile(r"^\s*@([A-Za-z_][\w.]*)")
 # The name an interface entry declares: the leading (dotted) identifier of `create_app(test_config=None)`.

@@ -88,3 +88,7 @@ def test_every_shipped_exercise_is_a_brief(template):
 
     problems = manifest_problems(template.manifest())
     assert problems == [], f"{len(problems)} problems, the first: {problems[:3]}"
+
+
+def test_a_plural_in_brackets_is_text_not_a_call():
+    assert findings("The page says `0 task(s) found for “q”`.") == []
