@@ -16,8 +16,9 @@ from typing import TypeVar
 # END SOLUTION
 
 # BEGIN SOLUTION dedupe
-from sqlalchemy import select
+from sqlalchemy import Insert, select
 # STUB
+# from sqlalchemy import Insert
 # END SOLUTION
 # BEGIN SOLUTION upsert
 from sqlalchemy.dialects import postgresql, sqlite
@@ -67,7 +68,7 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     # END SOLUTION
 
 
-def upsert_statement(dialect_name: str):
+def upsert_statement(dialect_name: str) -> Insert:
     """An INSERT into orders that updates the existing row when the order_id is already there."""
     # BEGIN SOLUTION upsert
     if dialect_name == "postgresql":
