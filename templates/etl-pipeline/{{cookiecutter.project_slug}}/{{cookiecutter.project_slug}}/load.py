@@ -16,15 +16,15 @@ from typing import TypeVar
 # END SOLUTION
 
 # BEGIN SOLUTION dedupe
-from sqlalchemy import Insert, select
+from sqlalchemy import select
 # STUB
-# from sqlalchemy import Insert
 # END SOLUTION
 # BEGIN SOLUTION upsert
 from sqlalchemy.dialects import postgresql, sqlite
 # STUB
 # END SOLUTION
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import Insert
 
 # BEGIN SOLUTION dedupe
 from . import records
