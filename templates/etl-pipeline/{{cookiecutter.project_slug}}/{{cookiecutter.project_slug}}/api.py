@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def date_arg(name: str) -> date | None:
     return day
 
 
-def choice_arg(name: str, choices) -> str | None:
+def choice_arg(name: str, choices: Collection[str]) -> str | None:
     """A query parameter that must be one of `choices` (None when absent); 400 otherwise."""
     value = request.args.get(name)
     if value is not None and value not in choices:
@@ -123,7 +124,7 @@ def choice_arg(name: str, choices) -> str | None:
     return value
 
 
-def source_file(name) -> Path:
+def source_file(name: object) -> Path:
     """The path of the source file `name` in ETL_DATA_DIR: 400 for a name that is not a plain
     .csv/.jsonl file name (no folders: a client must never choose a path on the server) or that
     is a symbolic link (it could point anywhere), 404 when the file does not exist."""
