@@ -56,15 +56,21 @@ def test_batches_without_repeats_read_nothing_back(seeded, new_run, new_order):
         statements.append(" ".join(statement.split()).upper())
 
     with seeded.app_context():
+        dialect = db.engine.dialect.name
         event.listen(db.engine, "before_cursor_execute", record)
         try:
             load_orders(db.engine, [new_order(n) for n in range(30)], run_id=run_id, batch_size=10)
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
-    on_orders = [statement for statement in statements if "ORDERS" in statement]
-    assert len(on_orders) == 3 and all(statement.startswith("INSERT") for statement in on_orders), (
-        "3 batches without repeats should cost 3 INSERT statements and no query reading the orders table; "
-        f"the load sent: {on_orders}"
+    inserts = [statement for statement in statements if statement.startswith("INSERT INTO ORDERS")]
+    reads = [statement for statement in statements if "ORDERS" in statement and not statement.startswith("INSERT")]
+    assert len(inserts) == 3, f"3 batches should cost 3 INSERT statements, one per batch; the load sent {len(inserts)}"
+    # SQLite reports how many rows an executemany wrote, so a batch without repeats needs no
+    # second look; psycopg does not, so on PostgreSQL one read per batch is the most allowed.
+    allowed = 0 if dialect == "sqlite" else 3
+    assert len(reads) <= allowed, (
+        f"batches without repeats should read at most {allowed} times from the orders table on this database; "
+        f"the load sent: {reads}"
     )
 
 
