@@ -61,26 +61,40 @@ def file_database_app(tmp_path, config=TestingConfig):
 
 @contextmanager
 def row_committed_after_first_check(app, table, **values):
-    """Lose a race on purpose: right after the app's first SELECT from `table`, another connection
-    inserts a row with `values` and commits it, as a concurrent request would between a view's
-    "does it exist yet?" check and its insert. Only a unique constraint can catch that."""
+    """Lose a race on purpose: another connection inserts a row with `values` into `table` and commits
+    it, as a concurrent request would, right after the app first reads `table` (between a view's
+    "does it exist yet?" check and its insert) or, for an app that does not read first, just before
+    its own insert. Only a unique constraint can catch that. The list it gives holds True once the
+    other row was committed."""
     fired = []
 
-    def hook(state):
-        if fired or not state.is_select or table not in state.statement.get_final_froms():
-            return None
+    def commit_the_other_row():
         fired.append(True)
-        result = state.invoke_statement().freeze()
         with db.engine.connect() as other:
             other.execute(table.insert().values(**values))
             other.commit()
+
+    def after_first_read(state):
+        if fired or not state.is_select or table not in state.statement.get_final_froms():
+            return None
+        result = state.invoke_statement().freeze()
+        commit_the_other_row()
         return result()
 
-    event.listen(Session, "do_orm_execute", hook)
+    def before_first_insert(conn, cursor, statement, parameters, context, executemany):
+        compiled = getattr(context, "compiled", None)
+        if not fired and context.isinsert and compiled is not None and compiled.statement.table is table:
+            commit_the_other_row()
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(Session, "do_orm_execute", after_first_read)
+    event.listen(engine, "before_cursor_execute", before_first_insert)
     try:
         yield fired
     finally:
-        event.remove(Session, "do_orm_execute", hook)
+        event.remove(Session, "do_orm_execute", after_first_read)
+        event.remove(engine, "before_cursor_execute", before_first_insert)
         with app.app_context():
             db.engine.dispose()
 

@@ -98,7 +98,7 @@ def test_a_name_taken_by_a_concurrent_registration_is_a_form_error(tmp_path):
     other = {"username": "alice", "email": "other@example.com", "password_hash": "x", "is_admin": False}
     with row_committed_after_first_check(app, User.__table__, **other) as raced:
         response = AuthActions(app, client).register("alice")
-    assert raced, "registering should first check (SELECT) whether the username is taken"
+    assert raced, "a valid registration should save the user (the test races it with another request)"
     assert response.status_code == 400, (
         "when another request registers the same username between the check and the insert, the unique "
         "constraint refuses the insert (IntegrityError): roll back and answer the form again with 400, not 500"

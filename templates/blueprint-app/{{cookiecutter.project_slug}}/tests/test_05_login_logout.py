@@ -189,7 +189,7 @@ def test_every_login_checks_one_password_hash(client, auth, password_checks, use
     assert len(password_checks) == 1, (
         f"logging in as {username!r} should check a password hash exactly once (User.check_password), an unknown "
         "user too: a login that skips the slow check for unknown users answers faster and so tells which usernames "
-        "exist. Use authenticate() from models.py."
+        "exist. Use authenticate() from models.py, which checks through exercise 3's User.check_password."
     )
 
 

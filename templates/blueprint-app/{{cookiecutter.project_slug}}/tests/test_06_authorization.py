@@ -82,14 +82,29 @@ def test_the_user_list_is_for_admins_only(client, auth):
     assert response.status_code == 200 and "alice" in response.text, "an admin should see the list of users"
 
 
-def test_admin_required_keeps_the_view_name():
+def test_two_admin_pages_keep_their_own_endpoints(app, client, auth):
+    # Flask names an endpoint after the view function: a decorator that hides the view's name
+    # makes every admin page "wrapped", and the second page could not be registered.
     from {{ cookiecutter.project_slug }}.auth.decorators import admin_required
 
-    def secret_page():
-        """Docs."""
+    def reports():
+        return "the reports page"
 
-    wrapped = admin_required(secret_page)
-    assert wrapped.__name__ == "secret_page", "admin_required should keep the view's name (functools.wraps)"
+    def settings():
+        return "the settings page"
+
+    try:
+        app.add_url_rule("/admin-reports", view_func=admin_required(reports))
+        app.add_url_rule("/admin-settings", view_func=admin_required(settings))
+    except AssertionError as error:
+        pytest.fail(
+            f"two views decorated with admin_required could not both be registered ({error}): the decorated "
+            "view should keep the name of the view it wraps, which Flask uses as the endpoint name"
+        )
+    auth.create_user("root", is_admin=True)
+    auth.login("root")
+    assert client.get("/admin-reports").text == "the reports page", "an admin should reach the first admin page"
+    assert client.get("/admin-settings").text == "the settings page", "an admin should reach the second admin page"
 
 
 def test_the_edit_and_delete_forms_work_with_csrf_on(csrf_app):

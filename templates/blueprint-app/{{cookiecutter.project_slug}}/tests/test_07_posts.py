@@ -166,7 +166,7 @@ def test_a_tag_added_by_a_concurrent_post_is_reused(tmp_path):
     data = {"title": "Racing", "body": "Two posts, one new tag.", "tags": "brand-new"}
     with row_committed_after_first_check(app, Tag.__table__, name="brand-new") as raced:
         response = client.post("/blog/new", data=data)
-    assert raced, "saving a post should first look up (SELECT) which of its tags exist"
+    assert raced, "a valid post should save its new tag (the test races it with another request)"
     assert response.status_code == 302, (
         "when another request creates the same new tag between the lookup and the insert, the unique constraint "
         "refuses the second insert (IntegrityError): the post should still be saved with the existing tag, not a 500"

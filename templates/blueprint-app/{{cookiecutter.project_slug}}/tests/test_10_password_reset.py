@@ -192,7 +192,8 @@ def test_a_reset_ends_every_earlier_session_remember_cookie_and_api_token(app, c
         browser = app.test_client()
         browser.set_cookie(name, value)
         assert "Log out" not in browser.get("/auth/login").text, (
-            f"after a password reset, a {name} cookie from before it must not log in any more"
+            f"after a password reset, a {name} cookie from before it must not log in any more: add one to the "
+            "user's session_version (load_user in models.py, exercise 5, refuses a cookie with an older one)"
         )
     answer = app.test_client().get("/api/posts", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 401, "after a password reset, the user's API tokens from before it must stop working"

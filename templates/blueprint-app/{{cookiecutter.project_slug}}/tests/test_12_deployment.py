@@ -34,7 +34,13 @@ def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
 def test_production_starts_with_a_real_secret_key(monkeypatch):
     monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    app = create_app("production")
+    try:
+        app = create_app("production")
+    except RuntimeError as error:
+        pytest.fail(
+            f"with FLASK_SECRET_KEY set, production should start, but create_app raised {error}: outside testing, "
+            "create_app (exercise 1, {{ cookiecutter.project_slug }}/__init__.py) must read the FLASK_* environment variables"
+        )
     assert app.config["SECRET_KEY"] == SECRET and not app.debug, "with FLASK_SECRET_KEY set, production should start"
 
 

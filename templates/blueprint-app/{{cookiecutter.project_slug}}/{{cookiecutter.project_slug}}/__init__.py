@@ -7,7 +7,7 @@ create the database with `flask db upgrade`, then run it with `flask run`.
 import os
 
 from flask import Flask, redirect, url_for
-from flask_mail import email_dispatched
+from flask_mail import Message, email_dispatched
 
 from . import commands, errors, lifecycle, logs
 from .validation import BoundedIntConverter
@@ -19,7 +19,7 @@ SITE_NAME = "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"',
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
-def create_app(config=None):
+def create_app(config: type | str | None = None) -> Flask:
     """Create and configure one instance of the application.
 
     `config` is a configuration class (such as `TestingConfig`), the name of
@@ -102,7 +102,7 @@ def create_app(config=None):
     return app
 
 
-def chosen_in_code(config) -> bool:
+def chosen_in_code(config: type | str | None) -> bool:
     """True when `create_app` was given a configuration (class or name) that sets TESTING or DEBUG."""
     from .config import CONFIGS
 
@@ -132,7 +132,7 @@ def check_secret_key(app: Flask) -> None:
     # END SOLUTION
 
 
-def print_mail(app, message) -> None:
+def print_mail(app: Flask, message: Message) -> None:
     """Print a mail that was not really sent, when MAIL_PRINT is on (development)."""
     if not app.config.get("MAIL_PRINT"):
         return

@@ -1,6 +1,7 @@
 """Error handlers for the whole app: HTML pages, and JSON under /api/."""
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -9,7 +10,7 @@ from .extensions import db
 API_PREFIX = "/api/"
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     """Answer an HTTP error (400, 401, 403, 404, 405, 413, 500...) as JSON or as a page."""
     if error.code >= 500:
         # After a database error the session refuses every query until it is

@@ -46,7 +46,7 @@ def start_request() -> None:
     g.request_started = time.perf_counter()
 
 
-def add_request_id(response):
+def add_request_id(response: Response) -> Response:
     """after_request: send the id back, so a client can quote it in a bug report."""
     response.headers["X-Request-ID"] = g.request_id
     return response
@@ -65,7 +65,7 @@ def finish_request(error: BaseException | None) -> None:
 #     """before_request: give the request an id and note when it started."""
 #
 #
-# def add_request_id(response):
+# def add_request_id(response: Response) -> Response:
 #     """after_request: send the id back, so a client can quote it in a bug report."""
 #     return response
 #

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 # from flask import current_app
 # from flask_login import UserMixin
 # from sqlalchemy import Column, DateTime, ForeignKey, String, Table, TypeDecorator
+# from sqlalchemy.engine import Dialect
 # from sqlalchemy.exc import IntegrityError
 # from sqlalchemy.orm import Mapped, mapped_column, relationship
 # END SOLUTION
@@ -44,10 +46,10 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value

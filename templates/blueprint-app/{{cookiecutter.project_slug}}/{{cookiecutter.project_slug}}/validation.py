@@ -4,7 +4,8 @@ import re
 import unicodedata
 
 from flask import abort, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
+from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
 # The largest id a database integer column holds (SQLite, PostgreSQL bigint).
@@ -21,7 +22,9 @@ class BoundedIntConverter(IntegerConverter):
     reaching the database driver, which cannot bind such a number (500).
     """
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+    def __init__(
+        self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -39,7 +42,7 @@ def bad_character(text: str) -> str | None:
     return None
 
 
-def normalize_username(value):
+def normalize_username(value: object) -> object:
     """A filter: the one form of a username, for registration, login, the API and the CLI.
 
     NFKC folds look-alikes ("ａdmin" in fullwidth letters becomes "admin"), then
@@ -51,7 +54,7 @@ def normalize_username(value):
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
 
 
-def no_bad_characters(form, field) -> None:
+def no_bad_characters(form: Form, field: Field) -> None:
     """A WTForms validator for bad_character()."""
     problem = bad_character(field.data or "")
     if problem:
@@ -73,7 +76,7 @@ def parse_tags(text: str) -> list[str]:
     return names
 
 
-def tags_field(form, field) -> None:
+def tags_field(form: Form, field: Field) -> None:
     """A WTForms validator for parse_tags()."""
     try:
         parse_tags(field.data or "")

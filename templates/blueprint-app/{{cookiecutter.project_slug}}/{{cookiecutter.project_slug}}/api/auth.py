@@ -10,16 +10,23 @@ so there is nothing to guess.)
 # BEGIN SOLUTION api
 import hashlib
 import secrets
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import g, request
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from ..extensions import db
 from ..models import ApiToken, User
 # STUB
+# from collections.abc import Callable
 # from functools import wraps
+# from typing import Any
+#
+# from flask.typing import ResponseReturnValue
 #
 # from ..models import ApiToken, User
 # END SOLUTION
@@ -53,11 +60,11 @@ def find_token(raw: str) -> ApiToken | None:
     # END SOLUTION
 
 
-def token_required(view):
+def token_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     """Let a call through only with a valid bearer token; its user is `g.api_user`."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         # BEGIN SOLUTION api
         # Werkzeug parses the header: None without one, else .type ("bearer") and .token.
         auth = request.authorization

@@ -13,6 +13,7 @@ Errors are JSON ({"error": ..., "message": ...}): see errors.py.
 
 # BEGIN SOLUTION api
 from flask import Response, abort, g, request, url_for
+from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import WWWAuthenticate
@@ -25,6 +26,7 @@ from . import bp
 from .auth import issue_token, token_required
 # STUB
 # from flask import abort, request, url_for
+# from flask.typing import ResponseReturnValue
 # from flask.views import MethodView
 # from werkzeug.exceptions import BadRequest
 #
@@ -96,7 +98,7 @@ class TokenAPI(MethodView):
     # A token is a password guess too: the same limit as the login form (POST only).
     decorators = [limiter.limit(login_rate_limit, methods=["POST"])]
 
-    def post(self):
+    def post(self) -> ResponseReturnValue:
         """Trade a username and password (HTTP Basic) for a new token."""
         auth = request.authorization
         user = None
@@ -111,7 +113,7 @@ class TokenAPI(MethodView):
         return {"token": issue_token(user)}, 201
 
     @token_required
-    def delete(self):
+    def delete(self) -> Response:
         """Revoke the token this call was made with."""
         db.session.delete(g.api_token)
         db.session.commit()
@@ -122,7 +124,7 @@ class PostListAPI(MethodView):
     # Decorators listed here wrap every method of the class.
     decorators = [token_required]
 
-    def get(self):
+    def get(self) -> ResponseReturnValue:
         per_page = page_arg("per_page", default=20, maximum=MAX_PER_PAGE)
         query = db.select(Post).options(selectinload(Post.author), selectinload(Post.tags)).order_by(Post.id)
         page = db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)
@@ -136,7 +138,7 @@ class PostListAPI(MethodView):
             "total": page.total,
         }
 
-    def post(self):
+    def post(self) -> ResponseReturnValue:
         data = json_object()
         post = Post(
             title=text_value(data, "title", TITLE_MAX_LENGTH),
@@ -153,10 +155,10 @@ class PostListAPI(MethodView):
 class PostAPI(MethodView):
     decorators = [token_required]
 
-    def get(self, post_id):
+    def get(self, post_id: int) -> ResponseReturnValue:
         return post_json(db.get_or_404(Post, post_id))
 
-    def patch(self, post_id):
+    def patch(self, post_id: int) -> ResponseReturnValue:
         post = self._changeable(post_id)
         data = json_object()
         # Tags first: their lookup would flush the other changes before commit_or_404() can judge them.
@@ -170,7 +172,7 @@ class PostAPI(MethodView):
         commit_or_404()
         return post_json(post)
 
-    def delete(self, post_id):
+    def delete(self, post_id: int) -> Response:
         self._changeable(post_id)
         # Judged by the rows removed: of two requests deleting the post at once, one answers 404.
         db.session.execute(db.delete(post_tags).where(post_tags.c.post_id == post_id))
@@ -181,7 +183,7 @@ class PostAPI(MethodView):
         return no_content()
 
     @staticmethod
-    def _changeable(post_id) -> Post:
+    def _changeable(post_id: int) -> Post:
         """The post, if the token's user wrote it or is an admin; else 404 or 403."""
         post = db.get_or_404(Post, post_id)
         if post.author_id != g.api_user.id and not g.api_user.is_admin:
@@ -196,29 +198,29 @@ def no_content() -> Response:
     return response
 # STUB
 # class TokenAPI(MethodView):
-#     def post(self):
+#     def post(self) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 #
-#     def delete(self):
+#     def delete(self) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 #
 #
 # class PostListAPI(MethodView):
-#     def get(self):
+#     def get(self) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 #
-#     def post(self):
+#     def post(self) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 #
 #
 # class PostAPI(MethodView):
-#     def get(self, post_id):
+#     def get(self, post_id: int) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 #
-#     def patch(self, post_id):
+#     def patch(self, post_id: int) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 #
-#     def delete(self, post_id):
+#     def delete(self, post_id: int) -> ResponseReturnValue:
 #         raise NotImplementedError("Exercise 9 (api) is not done yet: see EXERCISES.md")
 # END SOLUTION
 

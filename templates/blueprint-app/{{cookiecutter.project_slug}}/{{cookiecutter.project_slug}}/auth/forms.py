@@ -21,7 +21,7 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 
 
-def strip(value):
+def strip(value: object) -> object:
     """A filter: remove surrounding spaces from what the user typed."""
     return value.strip() if isinstance(value, str) else value
 
@@ -60,12 +60,12 @@ class RegistrationForm(FlaskForm):
     )
 
     # WTForms calls validate_<field name>() after that field's own validators.
-    def validate_username(self, field) -> None:
+    def validate_username(self, field: StringField) -> None:
         taken = db.session.execute(db.select(User.id).where(User.username == field.data)).first()
         if taken:
             raise ValidationError("This username is taken.")
 
-    def validate_email(self, field) -> None:
+    def validate_email(self, field: EmailField) -> None:
         taken = db.session.execute(db.select(User.id).where(User.email == field.data.lower())).first()
         if taken:
             raise ValidationError("This email address is already registered.")

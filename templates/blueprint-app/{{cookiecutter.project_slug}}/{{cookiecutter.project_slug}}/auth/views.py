@@ -4,6 +4,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +17,7 @@ from .forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestF
 from .reset import send_reset_email, user_from_reset_token
 # STUB
 # from flask import redirect, render_template, url_for
+# from flask.typing import ResponseReturnValue
 # from flask_login import current_user, login_required
 #
 # from ..extensions import db
@@ -27,7 +29,7 @@ from .reset import send_reset_email, user_from_reset_token
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():
+def register() -> ResponseReturnValue:
     """Sign up with a username, an email address and a password."""
     # BEGIN SOLUTION registration
     form = RegistrationForm()
@@ -73,7 +75,7 @@ def is_safe_next(target: str | None) -> bool:
 @limiter.limit(login_rate_limit, methods=["POST"])
 # STUB
 # END SOLUTION
-def login():
+def login() -> ResponseReturnValue:
     """Log in with a username and a password; then go to ?next= when it is safe."""
     # BEGIN SOLUTION login-logout
     form = LoginForm()
@@ -96,7 +98,7 @@ def login():
 
 @bp.post("/logout")
 @login_required
-def logout():
+def logout() -> ResponseReturnValue:
     """Log out. POST only, with a CSRF token: a link or an image must not log anyone out."""
     # BEGIN SOLUTION login-logout
     # A copy of the session or remember cookie (another device, a stolen one)
@@ -111,14 +113,14 @@ def logout():
 
 @bp.route("/users")
 @admin_required
-def users():
+def users() -> ResponseReturnValue:
     """The list of users, for administrators."""
     page = db.paginate(db.select(User).order_by(User.id), page=page_arg(), per_page=50, error_out=False)
     return render_template("auth/users.html", page=page)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-def reset_request():
+def reset_request() -> ResponseReturnValue:
     """Ask for a password reset link by mail."""
     if current_user.is_authenticated:
         return redirect(url_for("blog.index"))
@@ -142,7 +144,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token):
+def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password, with the token from the mail."""
     # BEGIN SOLUTION password-reset
     user = user_from_reset_token(token)

@@ -8,7 +8,7 @@ from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from ..validation import no_bad_characters, tags_field
 
 
-def strip(value):
+def strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 

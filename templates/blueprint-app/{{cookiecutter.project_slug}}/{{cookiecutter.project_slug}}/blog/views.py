@@ -2,7 +2,10 @@
 
 # BEGIN SOLUTION authorization
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import commit_or_404, db
@@ -13,7 +16,10 @@ from .forms import PostForm
 from .recent import remember_viewed
 # STUB
 # from flask import abort, flash, redirect, render_template, url_for
+# from flask.typing import ResponseReturnValue
 # from flask_login import login_required
+# from flask_sqlalchemy.pagination import Pagination
+# from sqlalchemy import Select
 #
 # from ..extensions import commit_or_404, db
 # from ..models import Post, post_tags, tags_named
@@ -38,7 +44,7 @@ def get_post_for_change(post_id: int) -> Post:
 
 
 # BEGIN SOLUTION posts
-def paginate_posts(query):
+def paginate_posts(query: Select[tuple[Post]]) -> Pagination:
     """One page of posts; ?page= is checked (400), a page past the end is a 404."""
     page = db.paginate(query, page=page_arg(), per_page=current_app.config["POSTS_PER_PAGE"], error_out=False)
     if page.page > 1 and not page.items:
@@ -46,7 +52,7 @@ def paginate_posts(query):
     return page
 
 
-def newest_posts():
+def newest_posts() -> Select[tuple[Post]]:
     """Posts, newest first, with their authors and tags loaded in one query each."""
     # Without selectinload, showing `post.author.username` and `post.tags`
     # would run two more queries for every post on the page (N+1 selects).
@@ -56,19 +62,19 @@ def newest_posts():
         .order_by(Post.created.desc(), Post.id.desc())
     )
 # STUB
-# def paginate_posts(query):
+# def paginate_posts(query: Select[tuple[Post]]) -> Pagination:
 #     """One page of posts; ?page= is checked (400), a page past the end is a 404."""
 #     raise NotImplementedError("Exercise 7 (posts) is not done yet: see EXERCISES.md")
 #
 #
-# def newest_posts():
+# def newest_posts() -> Select[tuple[Post]]:
 #     """Posts, newest first, with their authors and tags loaded in one query each."""
 #     raise NotImplementedError("Exercise 7 (posts) is not done yet: see EXERCISES.md")
 # END SOLUTION
 
 
 @bp.route("/")
-def index():
+def index() -> ResponseReturnValue:
     """Every post, newest first, a page at a time."""
     # BEGIN SOLUTION posts
     return render_template("blog/index.html", page=paginate_posts(newest_posts()), tag=None)
@@ -76,7 +82,7 @@ def index():
 
 
 @bp.route("/tag/<name>")
-def tag(name):
+def tag(name: str) -> ResponseReturnValue:
     """The posts with one tag, newest first, a page at a time."""
     # BEGIN SOLUTION posts
     if bad_character(name):
@@ -89,7 +95,7 @@ def tag(name):
 
 
 @bp.route("/<int:post_id>")
-def detail(post_id):
+def detail(post_id: int) -> ResponseReturnValue:
     """One post."""
     post = db.get_or_404(Post, post_id)
     remember_viewed(post.id)
@@ -98,7 +104,7 @@ def detail(post_id):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def create():
+def create() -> ResponseReturnValue:
     """Write a new post."""
     # BEGIN SOLUTION posts
     form = PostForm()
@@ -120,7 +126,7 @@ def create():
 
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(post_id):
+def edit(post_id: int) -> ResponseReturnValue:
     """Edit a post: only its author or an admin may."""
     post = get_post_for_change(post_id)
     form = PostForm()
@@ -145,7 +151,7 @@ def edit(post_id):
 
 @bp.post("/<int:post_id>/delete")
 @login_required
-def delete(post_id):
+def delete(post_id: int) -> ResponseReturnValue:
     """Delete a post: only its author or an admin may. POST only, with a CSRF token."""
     get_post_for_change(post_id)
     # One DELETE statement, judged by the rows it removed: when two requests
