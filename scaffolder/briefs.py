@@ -35,6 +35,8 @@ CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 CALL = re.compile(r"(?<![\w.@])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\((?!s\))")
 IMPORT = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\s+\S|import\s+[A-Za-z_][\w.]*\s*$)")
 DECORATOR = re.compile(r"^\s*@([A-Za-z_][\w.]*)")
+# A URL with a scheme and no spaces: what a user or a test types, not code.
+URL = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s`]+$")
 # The name an interface entry declares: the leading (dotted) identifier of `create_app(test_config=None)`.
 DECLARED_NAME = re.compile(r"@?([A-Za-z_][\w.]*)")
 
@@ -95,6 +97,8 @@ def findings(text: str, interface: Iterable[str] = ()) -> list[Finding]:
             found.append(Finding("code block", f"```{language} {first} ..."))
     for match in CODE_SPAN.finditer(_without_fences(text)):
         span = match.group(2).strip()
+        if URL.match(span):
+            continue  # `javascript:alert(1)` is a URL a test sends, not a call
         if IMPORT.match(span):
             found.append(Finding("import", span))
             continue

@@ -98,3 +98,7 @@ def test_sql_words_before_a_bracket_and_a_declared_method_named_alone_are_not_ca
     assert findings("Rows are unique: `ON CONFLICT (order_id)` never fires twice.") == []
     assert findings("Each reject goes through `write(reject)`.", interface=["RejectWriter.write(reject)"]) == []
     assert [f.what for f in findings("Each reject goes through `write(reject)`.")] == ["write(...)"]
+
+
+def test_a_url_is_what_a_user_types_not_a_call():
+    assert findings("A link to `javascript:alert(1)` is refused; `https://example.com/a(b)` is kept.") == []
