@@ -7,6 +7,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
+# BEGIN SOLUTION task-queue
+from kombu.exceptions import OperationalError as KombuOperationalError
+# STUB
+# END SOLUTION
 from sqlalchemy import func
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -23,6 +27,10 @@ from .records import STATUSES
 # from .models import Order, Product, Run
 # from .records import STATUSES
 # END SOLUTION
+# BEGIN SOLUTION task-queue
+from .tasks import run_source
+# STUB
+# END SOLUTION
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -37,6 +45,11 @@ RETRY_AFTER = 10
 def workers_busy() -> ServiceUnavailable:
     """The 503 for a run that no worker can take now, with a Retry-After header."""
     return ServiceUnavailable("Every worker is busy: try again later.", retry_after=RETRY_AFTER)
+
+
+def queue_unavailable() -> ServiceUnavailable:
+    """The 503 for a run that could not be put on the task queue (its broker is down), with a Retry-After header."""
+    return ServiceUnavailable("The task queue cannot be reached: try again later.", retry_after=RETRY_AFTER)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -176,6 +189,20 @@ def start_run():
         abort(409, description=str(busy))
     # Read the run before its worker starts: the answer always says "queued".
     run = get_run(run_id)
+    # END SOLUTION
+    # BEGIN SOLUTION task-queue
+    if current_app.config["ETL_RUNNER"] == "celery":
+        try:
+            # The message carries the file's name, not its path: a worker finds it in its own ETL_DATA_DIR.
+            run_source.delay(run_id, name, full)
+        except KombuOperationalError:  # the broker cannot be reached (after kombu's own retries)
+            current_app.logger.exception("run %s could not be queued", run_id)
+            discard_run(run_id)
+            raise queue_unavailable() from None
+        return run_json(run), 202, {"Location": url_for("api.run_status", run_id=run_id)}
+    # STUB
+    # END SOLUTION
+    # BEGIN SOLUTION background-runs
     try:
         # Pass the real app, not the current_app proxy: the proxy only works
         # inside this request, which ends as soon as the 202 is sent.
