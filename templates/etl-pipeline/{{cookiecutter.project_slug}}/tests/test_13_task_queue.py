@@ -317,6 +317,10 @@ def test_flask_etl_sweep_marks_and_says(seeded, new_run):
     if isinstance(result.exception, NotImplementedError):
         raise result.exception
     assert result.exit_code == 0, f"flask etl sweep should succeed: {result.output}"
-    assert f"Marked 1 abandoned run(s) failed: {run_id}." in result.output, (
-        f"flask etl sweep should say `Marked 1 abandoned run(s) failed: {run_id}.`, not {result.output!r}"
+    assert f"Abandoned runs marked failed: {run_id}." in result.output, (
+        f"flask etl sweep should say `Abandoned runs marked failed: {run_id}.`, not {result.output!r}"
+    )
+    again = seeded.test_cli_runner().invoke(args=["etl", "sweep"])
+    assert "Abandoned runs marked failed: none." in again.output, (
+        f"a second flask etl sweep should say `Abandoned runs marked failed: none.`, not {again.output!r}"
     )

@@ -103,7 +103,7 @@ def worker_command(beat: bool, loglevel: str) -> None:
 def sweep_command() -> None:
     """Mark failed every running run whose worker stopped (no heartbeat for ETL_RUN_STALE_SECONDS)."""
     swept = sweep_runs()
-    click.echo(f"Marked {len(swept)} abandoned run(s) failed" + (f": {', '.join(map(str, swept))}." if swept else "."))
+    click.echo(f"Abandoned runs marked failed: {', '.join(map(str, swept)) or 'none'}.")
 
 
 def init_app(app) -> None:

@@ -25,12 +25,24 @@ from pathlib import Path
 
 from celery import Celery, Task, shared_task
 from flask import Flask, current_app
-# BEGIN SOLUTION task-queue
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from sqlalchemy.exc import OperationalError
 
+# BEGIN SOLUTION task-queue
 from .pipeline import recover_abandoned, run_pipeline
+
 # STUB
 # END SOLUTION
+# OperationalError: SQLAlchemy's error for a database that is locked or cannot be reached.
+__all__ = [
+    "BrokerUnreachable",
+    "OperationalError",
+    "broker_url",
+    "celery_init_app",
+    "run_source",
+    "source_path",
+    "sweep_runs",
+]
 
 # The broker's file when CELERY_BROKER_URL is not set (in the instance folder).
 EMBEDDED_BROKER = "broker.sqlite"
