@@ -39,6 +39,8 @@ def make_app(tmp_path, **overrides):
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": uri,
         "ETL_DATA_DIR": str(tmp_path / "data"),
+        # The embedded broker of the task queue (exercise 13), in the test's own folder.
+        "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}",
         **overrides,
     }
     app = create_app(config)

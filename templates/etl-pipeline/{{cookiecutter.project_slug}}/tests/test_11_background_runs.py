@@ -22,6 +22,13 @@ def wait_for_worker(run_id):
 
 
 @pytest.fixture
+def seeded(seeded):
+    """The conftest's app, whose runs started over HTTP work in threads (exercise 13 moves them onto a queue)."""
+    seeded.config["ETL_RUNNER"] = "threads"
+    return seeded
+
+
+@pytest.fixture
 def api(seeded):
     return seeded.test_client()
 

@@ -19,7 +19,7 @@ from flask import Flask, Response
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
-from . import api, cli, errors, main
+from . import api, cli, errors, main, tasks
 from .extensions import db
 
 DEV_SECRET_KEY = "dev"  # nosec B105: public on purpose; refused unless create_app is given TESTING or DEBUG
@@ -85,7 +85,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Source files to load over HTTP must be in this folder.
         ETL_DATA_DIR=os.path.join(app.instance_path, "data"),
         ETL_BATCH_SIZE=5000,
-        # Runs over HTTP: at most this many at once (more answer 503 until one ends).
+        # Who works on the runs started over HTTP: "celery" (a task queue, exercise 13)
+        # or "threads" (threads of the web process, exercise 11).
+        ETL_RUNNER="celery",
+        # The task queue's broker: Redis in production (CELERY_BROKER_URL=redis://...),
+        # else an embedded one, a SQLite file in the instance folder (no server needed).
+        CELERY_BROKER_URL=tasks.broker_url(os.environ.get("CELERY_BROKER_URL"), app.instance_path),
+        # More Celery settings, by their lower-case names (tests ask for eager mode).
+        CELERY={},
+        # Runs over HTTP in threads: at most this many at once (more answer 503 until one ends).
         ETL_WORKERS=2,
         # A run that has not written its heartbeat for this long was abandoned.
         ETL_RUN_STALE_SECONDS=60,
@@ -121,6 +129,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
+    tasks.celery_init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(main.bp)

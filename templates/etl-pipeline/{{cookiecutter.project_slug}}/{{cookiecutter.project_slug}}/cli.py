@@ -1,4 +1,4 @@
-"""The `flask etl` commands: init-db, generate, run."""
+"""The `flask etl` commands: init-db, generate, run, worker, sweep."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .pipeline import SourceBusy, rejects_path, run_pipeline
 # from .load import BATCH_SIZE
 # from .models import seed_products
 # END SOLUTION
+from .tasks import sweep_runs
 
 etl = AppGroup("etl", help="Load order files into the database.")
 
@@ -81,6 +82,28 @@ def run_command(source: Path, full: bool, batch_size: int) -> None:
     if run["status"] != "succeeded":
         raise click.ClickException(f"Run {run['id']} failed: {run['error']}")
     # END SOLUTION
+
+
+@etl.command("worker")
+@click.option("--beat", is_flag=True, help="Also run the sweeper on its schedule (one worker of the fleet is enough).")
+@click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
+def worker_command(beat: bool, loglevel: str) -> None:
+    """Work on the runs of the task queue (Ctrl-C stops after the current run).
+
+    One run at a time (the solo pool): start more workers, here or on other
+    machines that reach the same broker and database, to run more at once.
+    """
+    arguments = ["worker", "--pool=solo", f"--loglevel={loglevel}"]
+    if beat:
+        arguments.append("--beat")
+    current_app.extensions["celery"].worker_main(arguments)
+
+
+@etl.command("sweep")
+def sweep_command() -> None:
+    """Mark failed every running run whose worker stopped (no heartbeat for ETL_RUN_STALE_SECONDS)."""
+    swept = sweep_runs()
+    click.echo(f"Abandoned runs marked failed: {', '.join(map(str, swept)) or 'none'}.")
 
 
 def init_app(app: Flask) -> None:

@@ -54,16 +54,18 @@ class SourceBusy(Exception):
         self.run_id = run_id
 
 
-def recover_abandoned(source: str | None = None) -> list[int]:
+def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNFINISHED) -> list[int]:
     """Mark failed every unfinished run (of `source`, or of any source) whose heartbeat stopped
     more than ETL_RUN_STALE_SECONDS ago; return their ids.
 
-    Only the status changes: the batches such a run committed stay loaded, and its
-    counts and watermark (written with each batch) stay true.
+    `statuses` narrows it: ("running",) leaves alone the queued runs, which may be
+    waiting their turn on a task queue. Only the status changes: the batches such a
+    run committed stay loaded, and its counts and watermark (written with each batch)
+    stay true.
     """
     stale = current_app.config["ETL_RUN_STALE_SECONDS"]
     now = utcnow()
-    abandoned = runs_table.c.status.in_(UNFINISHED) & or_(
+    abandoned = runs_table.c.status.in_(statuses) & or_(
         runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < now - timedelta(seconds=stale)
     )
     if source is not None:
