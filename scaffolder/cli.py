@@ -189,10 +189,11 @@ timeout_option = click.option(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "junit"]),
     default="text",
     show_default=True,
-    help="json: only a JSON document on stdout, in the shape of Exercism's test-runner interface v3.",
+    help="json: only a JSON document on stdout, in the shape of Exercism's test-runner interface v3; "
+    "junit: only JUnit XML, one test suite per exercise.",
 )
 @reports_errors
 def check(target, path, exercise, timeout, output_format) -> None:
@@ -216,11 +217,16 @@ def check(target, path, exercise, timeout, output_format) -> None:
     try:
         result = run_check(project, only=only, test_timeout=timeout)
     except TestRunError as err:
-        if output_format != "json":
-            raise
-        from scaffolder.results_json import error_document
+        if output_format == "json":
+            from scaffolder.results_json import error_document
 
-        _echo_json(error_document(str(err)))
+            _echo_json(error_document(str(err)))
+        elif output_format == "junit":
+            from scaffolder.results_junit import error_report
+
+            click.echo(error_report(str(err)))
+        else:
+            raise
         raise SystemExit(1) from err
     record_results(project.root, project.manifest, *_passed_and_failed(result))
     if output_format == "json":
