@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffolder.exceptions import InputError, ScaffolderError
+from scaffolder.exceptions import InputError, ScaffolderError, TestRunError
 from scaffolder.manifest import MANIFEST_NAME
 from scaffolder.project import STATE_DIR, Project, find_project, load_state
 from scaffolder.records import fresh_records, load_stubs, load_test_record
@@ -83,16 +83,20 @@ class _Processes:
 
     def __init__(self) -> None:
         self.running: list = []
+        self.stopped = False
         self.lock = threading.Lock()
 
     def launch(self, command, cwd, env, output):
-        process = launch_subprocess(command, cwd, env, output)
         with self.lock:
+            if self.stopped:
+                raise TestRunError("Grading was stopped.")
+            process = launch_subprocess(command, cwd, env, output)
             self.running.append(process)
         return process
 
     def stop_all(self) -> None:
         with self.lock:
+            self.stopped = True
             for process in self.running:
                 if process.poll() is None:
                     process.kill()
@@ -114,16 +118,19 @@ def grade(dirs: Iterable[Path], jobs: int = 1, test_timeout: float = 10) -> list
                 row.notes.append("test changes unknown (the template is not installed here)")
             projects[index] = (project, records)
     processes = _Processes()
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = [
-                pool.submit(_judge, rows[i], project, records, test_timeout, processes.launch)
-                for i, (project, records) in projects.items()
-            ]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [
+            pool.submit(_judge, rows[i], project, records, test_timeout, processes.launch)
+            for i, (project, records) in projects.items()
+        ]
+        try:
             for future in futures:
                 future.result()
-    finally:
-        processes.stop_all()
+        except BaseException:  # Ctrl-C, SIGTERM: no test process may outlive grade
+            for future in futures:
+                future.cancel()
+            processes.stop_all()
+            raise
     return rows
 
 

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import shutil
+import signal
+import threading
 
 import pytest
 
@@ -126,3 +128,28 @@ def test_a_name_that_is_no_folder_is_bad_input(cli, tmp_path):
 )
 def test_errors_are_said_in_a_few_words(message, words):
     assert _few_words(message) == words
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs signals sent to the main thread (POSIX)")
+def test_an_interrupted_grade_stops_the_test_processes_it_started(cohort, monkeypatch):
+    from scaffolder import grade as grading
+
+    started = []
+    real = grading.launch_subprocess
+
+    def launch(*args):
+        process = real(*args)
+        started.append(process)
+        return process
+
+    def interrupt_once_a_test_runs():
+        while not started:
+            threading.Event().wait(0.05)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    monkeypatch.setattr(grading, "launch_subprocess", launch)
+    threading.Thread(target=interrupt_once_a_test_runs, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        grading.grade([cohort / "dee", cohort / "cy"], test_timeout=60)  # dee's test sleeps 60 s
+    assert len(started) == 1, "the second project was not started after the interrupt"
+    assert started[0].poll() is not None, "the running test process was stopped"

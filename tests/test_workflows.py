@@ -97,7 +97,9 @@ def test_workflow_steps_pass_on_the_solved_render_and_fail_on_the_learner_render
         )
         tests = run_steps(workflow(project, "tests.yml")["jobs"]["tests"]["steps"], project, env)
         assert tests[0].returncode == 0, f"{state}: the install step failed: {tests[0].stderr[-2000:]}"
-        no_scaffolder = subprocess.run([environment / "bin" / "python", "-c", "import scaffolder"], env=env)
+        no_scaffolder = subprocess.run(
+            [environment / "bin" / "python", "-c", "import scaffolder"], cwd=project, env=env
+        )
         assert no_scaffolder.returncode != 0, "the project's environment must not need scaffolder"
         table = [line for line in summary.read_text(encoding="utf-8").splitlines() if line.startswith("| ")][1:]
         statuses = [line.split(" | ")[2] for line in table]
