@@ -189,10 +189,11 @@ timeout_option = click.option(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "junit"]),
     default="text",
     show_default=True,
-    help="json: only a JSON document on stdout, in the shape of Exercism's test-runner interface v3.",
+    help="json: only a JSON document on stdout, in the shape of Exercism's test-runner interface v3; "
+    "junit: only JUnit XML, one test suite per exercise.",
 )
 @reports_errors
 def check(target, path, exercise, timeout, output_format) -> None:
@@ -216,11 +217,16 @@ def check(target, path, exercise, timeout, output_format) -> None:
     try:
         result = run_check(project, only=only, test_timeout=timeout)
     except TestRunError as err:
-        if output_format != "json":
-            raise
-        from scaffolder.results_json import error_document
+        if output_format == "json":
+            from scaffolder.results_json import error_document
 
-        _echo_json(error_document(str(err)))
+            _echo_json(error_document(str(err)))
+        elif output_format == "junit":
+            from scaffolder.results_junit import error_report
+
+            click.echo(error_report(str(err)))
+        else:
+            raise
         raise SystemExit(1) from err
     _record_results(project, result)
     if output_format == "json":
@@ -228,10 +234,44 @@ def check(target, path, exercise, timeout, output_format) -> None:
 
         _echo_json(results_document(result, project.root))
         raise SystemExit(0 if result.current is None else 1)
+    if output_format == "junit":
+        from scaffolder.results_junit import results_report
+
+        click.echo(results_report(result))
+        raise SystemExit(0 if result.current is None else 1)
     from scaffolder.display import print_check
 
     print_check(project, result, whole=only is None)
     raise SystemExit(0 if result.current is None else 1)
+
+
+@main.command()
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="DIR...")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="Projects at a time."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "csv", "json"]),
+    default="markdown",
+    show_default=True,
+    help="How to print the roster.",
+)
+@timeout_option
+@reports_errors
+def grade(dirs, jobs, output_format, timeout) -> None:
+    """Grade a cohort: one roster row per practice project in DIR... (a project, or a folder of them).
+
+    Each project's tests run in their own process, stopped when they hang; a project that
+    cannot be graded gets a row that says why. This runs the learners' code: do it in a
+    disposable environment (a container, a CI job), not on your own account.
+    """
+    from scaffolder.grade import FORMATS, grade
+
+    exit_cleanly_on_signals()
+    rows = grade(dirs, jobs=jobs, test_timeout=timeout)
+    click.echo(FORMATS[output_format](rows))
 
 
 def _echo_json(document: dict) -> None:

@@ -9,7 +9,6 @@ were changed. Both can be made again from the installed template when lost.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tempfile
 from collections.abc import Collection
 from pathlib import Path
@@ -61,12 +60,15 @@ def load_test_record(project_dir: Path) -> dict[str, str] | None:
     return files if ok else None
 
 
-def changed_test_files(project_dir: Path, learner_files: Collection[str] = ()) -> list[str]:
+def changed_test_files(
+    project_dir: Path, learner_files: Collection[str] = (), recorded: dict[str, str] | None = None
+) -> list[str]:
     """Test files that differ from the generated ones, are missing or were added (none when unrecorded).
 
-    `learner_files` (the manifest's `files`) are the learner's to write: never reported.
+    `learner_files` (the manifest's `files`) are the learner's to write: never reported. `recorded`
+    (the generated tests' digests) defaults to the project's own record.
     """
-    recorded = load_test_record(project_dir)
+    recorded = recorded if recorded is not None else load_test_record(project_dir)
     if recorded is None:
         return []
     recorded = {name: digest for name, digest in recorded.items() if name not in learner_files}
@@ -77,8 +79,8 @@ def changed_test_files(project_dir: Path, learner_files: Collection[str] = ()) -
     return changed
 
 
-def rebuild_records(project: Project) -> Stubs | None:
-    """Make .scaffolder/stubs.json and tests.json again from the installed template, when they are lost.
+def fresh_records(project: Project) -> tuple[Stubs | None, dict[str, str]] | None:
+    """The stubs and test digests a fresh render of the project's template has, without touching the project.
 
     The template rendered for the same package gives the same stubs and tests;
     None when that is not possible (the template is not installed here).
@@ -96,11 +98,19 @@ def rebuild_records(project: Project) -> Stubs | None:
             ).path
         except (ScaffolderError, OSError):
             return None
-        stubs = load_stubs(fresh)
-        try:
-            (project.root / STUBS_FILE).parent.mkdir(exist_ok=True)
-            shutil.copyfile(fresh / STUBS_FILE, project.root / STUBS_FILE)
-            write_test_record(project.root, load_test_record(fresh) or {})
-        except OSError:
-            pass  # a read-only project: use the records for this run only
+        return load_stubs(fresh), load_test_record(fresh) or {}
+
+
+def rebuild_records(project: Project) -> Stubs | None:
+    """Make .scaffolder/stubs.json and tests.json again from the installed template, when they are lost."""
+    records = fresh_records(project)
+    if records is None:
+        return None
+    stubs, digests = records
+    try:
+        if stubs is not None:
+            write_stubs(project.root, stubs)
+        write_test_record(project.root, digests)
+    except OSError:
+        pass  # a read-only project: use the records for this run only
     return stubs

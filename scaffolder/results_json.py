@@ -33,7 +33,7 @@ def results_document(result, root: Path) -> dict:
     tests = []
     for exercise_result in result.exercises:
         for test in exercise_result.tests:
-            status = _status(test, hung)
+            status = outcome_status(test, hung)
             tests.append(
                 {
                     "name": test.nodeid,
@@ -51,7 +51,7 @@ def results_document(result, root: Path) -> dict:
     return {"version": INTERFACE_VERSION, "status": status, "message": None, "tests": tests}
 
 
-def _status(test, hung: str | None) -> str:
+def outcome_status(test, hung: str | None) -> str:
     """pass; fail when the test ran and found the code wrong; error when the test could not run to its end."""
     if test.outcome == "passed":
         return "pass"
