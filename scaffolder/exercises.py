@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from scaffolder import markers
+from scaffolder.classroom import fill_classroom_workflow
 from scaffolder.exceptions import MarkerError, TemplateError
 from scaffolder.exercises_doc import EXERCISES_DOC, exercises_markdown
 from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
@@ -42,6 +43,7 @@ def prepare_project(
     write_stubs(project_dir, stubs)
     write_test_record(project_dir, test_digests(project_dir))
     (project_dir / EXERCISES_DOC).write_text(exercises_markdown(manifest, project_dir), encoding="utf-8")
+    fill_classroom_workflow(project_dir, manifest)
     return manifest
 
 

@@ -119,3 +119,15 @@ def test_workflow_steps_pass_on_the_solved_render_and_fail_on_the_learner_render
         ]
         codes = [g.returncode for g in graded]
         assert codes == ([0] * count if state == "solved" else [1] * count), f"{state}: {codes}"
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_the_classroom_workflow_grades_exactly_the_manifest_s_exercises(name, tmp_path):
+    project = render(name, tmp_path)
+    text = (project / ".github" / "workflows" / "classroom.yml").read_text(encoding="utf-8")
+    assert "# scaffolder:" not in text, "the placeholder is replaced by the steps"
+    steps = workflow(project, "classroom.yml")["jobs"]["run-autograding-tests"]["steps"]
+    graders = [s for s in steps if s.get("uses") == GRADER]
+    assert [g["with"]["test-name"] for g in graders] == [
+        f"{e.number} {e.slug}" for e in TEMPLATES[name].manifest().exercises
+    ]
