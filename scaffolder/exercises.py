@@ -13,7 +13,7 @@ from scaffolder import markers
 from scaffolder.classroom import fill_classroom_workflow
 from scaffolder.exceptions import MarkerError, TemplateError
 from scaffolder.exercises_doc import EXERCISES_DOC, exercises_markdown
-from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest
+from scaffolder.manifest import MANIFEST_NAME, Manifest, load_manifest, seal_hints
 from scaffolder.project import work_files
 from scaffolder.records import Stubs, test_digests, write_stubs, write_test_record
 
@@ -37,6 +37,7 @@ def prepare_project(
         raise TemplateError(f"{project_dir.name}: the manifest {MANIFEST_NAME} is missing or unreadable.") from err
     manifest_path.write_text(manifest_text, encoding="utf-8")
     manifest = load_manifest(manifest_path, origin=f"template {project_dir.name}")
+    manifest_path.write_text(_with_sealed_hints(manifest_text), encoding="utf-8")
     rewritten, stubs = strip_regions(project_dir, manifest, solved_through, assigned)
     for path, text in rewritten.items():
         path.write_text(text, encoding="utf-8")
@@ -45,6 +46,23 @@ def prepare_project(
     (project_dir / EXERCISES_DOC).write_text(exercises_markdown(manifest, project_dir), encoding="utf-8")
     fill_classroom_workflow(project_dir, manifest)
     return manifest
+
+
+def _with_sealed_hints(manifest_text: str) -> str:
+    """The project's copy of the manifest: the same data, each exercise's hints sealed (tomli-w writes it)."""
+    import tomllib
+
+    import tomli_w
+
+    data = tomllib.loads(manifest_text)
+    for exercise in data.get("exercises", []):
+        if "hints" in exercise:
+            exercise["hints_sealed"] = seal_hints(exercise.pop("hints"))
+    heading = (
+        "# This project's copy of the template's manifest: EXERCISES.md is made from it, and\n"
+        "# `scaffolder hint` reveals the sealed hints one at a time.\n"
+    )
+    return heading + tomli_w.dumps(data, multiline_strings=True)
 
 
 def strip_regions(

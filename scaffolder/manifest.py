@@ -168,6 +168,35 @@ def parse_manifest(data: dict[str, Any], origin: str) -> Manifest:
     )
 
 
+def seal_hints(hints: list[str]) -> str:
+    """Hints as a project's manifest keeps them: compressed and encoded, so no one reads them by accident.
+
+    Not a secret (`scaffolder solution` shows the reference to whoever asks); it keeps a
+    grep or a glance at exercises.toml from spoiling an exercise, or a take-home.
+    """
+    import base64
+    import json
+    import zlib
+
+    return base64.b64encode(zlib.compress(json.dumps(hints).encode("utf-8"), 9)).decode("ascii")
+
+
+def _hints(raw: dict[str, Any], where: str, check: _Checker) -> tuple[str, ...]:
+    """`hints` (a template's manifest) or `hints_sealed` (a project's: see seal_hints)."""
+    if "hints" in raw or "hints_sealed" not in raw:
+        return check.strings(raw, "hints", where, 2, MAX_HINTS)
+    import base64
+    import binascii
+    import json
+    import zlib
+
+    try:
+        hints = json.loads(zlib.decompress(base64.b64decode(check.get(raw, "hints_sealed", str, where), validate=True)))
+    except (binascii.Error, zlib.error, ValueError) as err:
+        raise check.fail(where, "field 'hints_sealed' is damaged: generate the project again") from err
+    return check.strings({"hints": hints}, "hints", where, 2, MAX_HINTS)
+
+
 def _interview_sets(data: dict[str, Any], count: int, check: _Checker) -> tuple[tuple[int, ...], ...]:
     """[interview] sets = [[2, 5, 7], ...]: each 1 to 5 distinct exercise numbers, in order."""
     if "interview" not in data:
@@ -274,7 +303,7 @@ def _parse_exercise(raw: dict[str, Any], index: int, check: _Checker) -> Exercis
         questions=tuple(questions),
         instructions=check.get(raw, "instructions", str, where).strip(),
         acceptance=check.strings(raw, "acceptance", where, 1, 1000),
-        hints=check.strings(raw, "hints", where, 2, MAX_HINTS),
+        hints=_hints(raw, where, check),
         docs=_parse_docs(raw, where, check),
         interface=check.strings(raw, "interface", where, 0, 1000) if "interface" in raw else (),
     )

@@ -249,3 +249,10 @@ def test_a_folder_that_exists_is_explained_and_asked_again(cli, fixture_template
     assert result.exit_code == 0, result.output
     assert f"'my_calc' is taken: {tmp_path / 'my_calc'} already exists; choose another folder name." in result.stdout
     assert (tmp_path / "other_calc" / "other_calc").is_dir() and not any((tmp_path / "my_calc").iterdir())
+
+
+def test_the_project_s_manifest_keeps_the_hints_sealed(cli, project):
+    text = (project / "exercises.toml").read_text(encoding="utf-8")
+    assert "An f-string helps." not in text and "return f'Hello, {name}!'" not in text, "no hint read by accident"
+    assert text.count("hints_sealed = ") == 2
+    assert "An f-string helps." in cli("hint", "2", project).stdout, "scaffolder hint still reveals them"
