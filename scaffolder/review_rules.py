@@ -196,13 +196,12 @@ def check_plain_password(rule: Rule, tree: ast.Module) -> Iterator[tuple[int, st
         return isinstance(node, ast.Call) and bool(matches(dotted(node.func), hashers))
 
     def from_plain_text(node: ast.AST) -> bool:
-        """A value built from what the user typed as a password (a name or attribute that says password)."""
+        """A value built from what the user typed as a password: a name or attribute that says password, not hash."""
         if hashed(node):
             return False
         for part in walk_here([node]):
-            if isinstance(part, ast.Name) and plain.search(part.id):
-                return True
-            if isinstance(part, ast.Attribute) and plain.search(part.attr) and part.attr not in fields_:
+            name = part.id if isinstance(part, ast.Name) else part.attr if isinstance(part, ast.Attribute) else ""
+            if plain.search(name) and "hash" not in name.lower():  # user.password_hash copied is a hash still
                 return True
             if isinstance(part, ast.Constant) and isinstance(part.value, str) and plain.fullmatch(part.value):
                 return True  # request.form["password"]
