@@ -30,8 +30,9 @@ from scaffolder.manifest import Exercise, Manifest
 INTERFACE_FENCES = frozenset({"console", "shell", "sh", "bash", "text", "json", "http"})
 FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```", re.M | re.S)
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-# A name followed by an opening bracket: `url_for(`, `Task.done.is_(`, `db.session.execute (`.
-CALL = re.compile(r"(?<![\w.@])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s?\(")
+# A name followed at once by an opening bracket: `url_for(`, `Task.done.is_(`; `ON CONFLICT (key)` is SQL text.
+# `task(s)`, the plural in "0 task(s) found", is text.
+CALL = re.compile(r"(?<![\w.@])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\((?!s\))")
 IMPORT = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\s+\S|import\s+[A-Za-z_][\w.]*\s*$)")
 DECORATOR = re.compile(r"^\s*@([A-Za-z_][\w.]*)")
 # The name an interface entry declares: the leading (dotted) identifier of `create_app(test_config=None)`.
@@ -57,9 +58,12 @@ def declared_names(interface: Iterable[str]) -> frozenset[str]:
 
 
 def _is_declared(name: str, declared: frozenset[str]) -> bool:
-    # `Task(...)` is declared by `Task`; `client.get(...)` by `client` or `client.get`.
+    # `Task(...)` is declared by `Task`; `client.get(...)` by `client` or `client.get`;
+    # `write(...)`, a method named on its own, by `RejectWriter.write`.
     parts = name.split(".")
-    return any(".".join(parts[:end]) in declared for end in range(1, len(parts) + 1))
+    if any(".".join(parts[:end]) in declared for end in range(1, len(parts) + 1)):
+        return True
+    return len(parts) == 1 and any(entry.rsplit(".", 1)[-1] == name for entry in declared if "." in entry)
 
 
 def _fences(text: str) -> Iterator[tuple[str, str]]:

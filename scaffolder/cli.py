@@ -203,7 +203,6 @@ def check(target, path, exercise, timeout, output_format) -> None:
     """
     from scaffolder.check import run_check
     from scaffolder.exceptions import TestRunError
-    from scaffolder.journey import record_results
     from scaffolder.project import find_project
 
     named, path = _exercise_and_path(target, path)
@@ -213,6 +212,7 @@ def check(target, path, exercise, timeout, output_format) -> None:
     project = find_project(path)
     only = project.manifest.find(exercise) if exercise is not None else None
     exit_cleanly_on_signals()
+    _end_interview_if_time_is_up(project)
     try:
         result = run_check(project, only=only, test_timeout=timeout)
     except TestRunError as err:
@@ -222,7 +222,7 @@ def check(target, path, exercise, timeout, output_format) -> None:
 
         _echo_json(error_document(str(err)))
         raise SystemExit(1) from err
-    record_results(project.root, project.manifest, *_passed_and_failed(result))
+    _record_results(project, result)
     if output_format == "json":
         from scaffolder.results_json import results_document
 
@@ -238,6 +238,29 @@ def _echo_json(document: dict) -> None:
     import json
 
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _record_results(project, result) -> None:
+    """After a check: the journey's record of what passes, and a running take-home's history."""
+    from scaffolder.interview import record_check
+    from scaffolder.journey import record_results
+
+    passed, failed = _passed_and_failed(result)
+    record_results(project.root, project.manifest, passed, failed)
+    record_check(project.root, passed, failed)
+
+
+def _end_interview_if_time_is_up(project) -> None:
+    """The first command after a take-home's time runs out ends it and writes the report."""
+    from scaffolder.interview import REPORT_DOC, end_if_time_is_up
+
+    ended = end_if_time_is_up(project)
+    if ended is not None:
+        click.echo(
+            f"Time is up: the take-home ended at {ended.deadline:%H:%M} UTC. The report is in {REPORT_DOC}; "
+            "checks from now on are practice and do not change it.",
+            err=True,
+        )
 
 
 def _passed_and_failed(result) -> tuple[list[str], list[str]]:
@@ -271,7 +294,13 @@ def hint(exercise, path) -> None:
             click.echo("Every exercise passes: no hint needed. Name an exercise to see its hints anyway.")
             return
         chosen = current.exercise
+    _end_interview_if_time_is_up(project)
     shown = next_hint(project, chosen)
+    if not shown.repeated:
+        from scaffolder.interview import record_hint
+
+        if record_hint(project.root, chosen.slug, shown.number) is not None:
+            click.echo("(This hint is noted in your take-home report.)", err=True)
     click.echo(f"Hint {shown.number} of {shown.total} for exercise {chosen.number} ({chosen.slug}): {chosen.title}\n")
     click.echo(shown.text)
     if shown.number == shown.total:
@@ -335,7 +364,6 @@ def watch(path, timeout) -> None:
     """
     from scaffolder import display
     from scaffolder.exceptions import TestRunError
-    from scaffolder.journey import record_results
     from scaffolder.project import find_project
     from scaffolder.watch import Watcher, passed
 
@@ -355,7 +383,7 @@ def watch(path, timeout) -> None:
                     if run.quick:
                         display.print_quick_verdict(run.result, run.seconds)
                         continue
-                    record_results(project.root, project.manifest, *_passed_and_failed(run.result))
+                    _record_results(project, run.result)
                     if run.after_quick:
                         display.start_watch_screen(project, changed, replacing=True)
                     now = passed(run.result)
@@ -438,6 +466,109 @@ def drill(level, count, stats) -> None:
         print_stats(entries)
     else:
         run_drill(entries, count)
+
+
+@main.command()
+@click.argument("what", metavar="LEVEL")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--minutes", type=int, default=90, show_default=True, help="Time for the take-home.")
+@click.option("--seed", type=int, help="Pick the same tasks again (the report and ASSIGNMENT.md name the seed).")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Where to make the take-home project (default: the current folder).",
+)
+@reports_errors
+def interview(what, path, minutes, seed, output_dir) -> None:
+    """A timed take-home: `interview 2` starts one of level 2; `interview status`, `interview submit`.
+
+    \b
+    The take-home is a fresh project where a few exercises of the level are your
+    assignment (ASSIGNMENT.md holds their briefs) and the rest are given solved.
+    `scaffolder check` and `hint` work as always; hints taken are noted. `submit`,
+    or the first command after the time runs out, writes INTERVIEW_REPORT.md and
+    interview_report.html: what passes, when each task first passed, hints taken,
+    a code review, the questions to answer out loud and what to practise next.
+    """
+    from scaffolder.interview import end_attempt, load_attempt, start_interview, tasks_phrase
+    from scaffolder.project import find_project
+
+    if what not in ("status", "submit"):
+        if path is not None:
+            raise InputError(f"Start a take-home with `scaffolder interview {what} -o FOLDER`, not a path after it.")
+        if minutes < 1:
+            raise InputError(f"--minutes must be 1 or more, not {minutes}.")
+        exit_cleanly_on_signals()
+        made, attempt = start_interview(what, minutes, seed, output_dir)
+        given = [e.slug for e in made.manifest.exercises if e.slug not in attempt.assigned]
+        from scaffolder.journey import record_project
+
+        record_project(made.path, made.manifest, given=given)
+        click.echo(
+            f"Take-home ready in {made.path}: {tasks_phrase(len(attempt.assigned))}, {attempt.minutes} minutes, "
+            f"from now ({attempt.start:%H:%M} UTC) to {attempt.deadline:%H:%M} UTC."
+        )
+        click.echo(f"  cd {shlex.quote(_shown_path(made.path))}")
+        click.echo("  read ASSIGNMENT.md, then `scaffolder check` as you go; `scaffolder interview submit` to hand in")
+        return
+    project = find_project(path or Path("."))
+    attempt = load_attempt(project.root)
+    if attempt is None:
+        raise InputError(f"No take-home is running in {project.root}: `scaffolder interview LEVEL` starts one.")
+    _end_interview_if_time_is_up(project)
+    attempt = load_attempt(project.root)
+    if what == "status":
+        _print_interview_status(project, attempt)
+        return
+    if attempt.ended is not None:
+        raise InputError(f"This take-home already ended ({attempt.ended_by}); its report is in INTERVIEW_REPORT.md.")
+    from scaffolder.check import run_check
+
+    _record_results(project, run_check(project))  # what passes as it is handed in
+    ended = end_attempt(project, "submit")
+    _print_interview_status(project, ended)
+    _open_report(project)
+
+
+def _print_interview_status(project, attempt) -> None:
+    from scaffolder.interview import REPORT_DOC
+    from scaffolder.storage import utc_now
+
+    passing = attempt.passing()
+    if attempt.ended is None:
+        left = max((attempt.deadline - utc_now()).total_seconds(), 0)
+        click.echo(
+            f"Take-home of {attempt.template}: {int(left // 60)} min {int(left % 60):02d} s left "
+            f"(ends {attempt.deadline:%H:%M} UTC)."
+        )
+    else:
+        how = "handed in" if attempt.ended_by == "submit" else "time ran out"
+        click.echo(f"Take-home of {attempt.template}: ended ({how}). The report is in {REPORT_DOC}.")
+    checked = f" at your last check ({attempt.checks[-1]['at'][11:16]} UTC)" if attempt.checks else " (no check yet)"
+    click.echo(f"{len(passing)} of {len(attempt.assigned)} tasks pass{checked}:")
+    for slug in attempt.assigned:
+        exercise = project.manifest.find(slug)
+        mark = "passes" if slug in passing else "not yet"
+        hints = attempt.hints_for(slug)
+        noted = f", {hints} hint(s) taken" if hints else ""
+        click.echo(f"  {exercise.number:>2}. {exercise.title}: {mark}{noted}")
+
+
+def _open_report(project) -> None:
+    """Open the HTML report in the platform's browser, when there is a person at a terminal to see it."""
+    import os
+    import sys
+
+    from scaffolder.interview import REPORT_PAGE
+
+    page = project.root / REPORT_PAGE
+    click.echo(f"Report: {page}")
+    if sys.stdout.isatty() and not os.environ.get("CI"):
+        import webbrowser
+
+        webbrowser.open(page.as_uri())
 
 
 def _known_level(level: int | None) -> int | None:

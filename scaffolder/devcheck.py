@@ -41,6 +41,7 @@ class Renders:
     count: int
     paths: dict[int, Path]
     checks: dict[int, CheckResult | str] | None = None  # str: why check could not run
+    quick: bool = False  # only the end states: steps that render more skip their work
 
     @property
     def learner(self) -> Path:
@@ -351,6 +352,30 @@ def no_wall_clock_budgets_in_the_tests(renders: Renders) -> list[str]:
     return problems
 
 
+def interview_sets_fail_exactly_their_exercises(renders: Renders) -> list[str]:
+    """Each take-home set, left as stubs with every other exercise solved, fails exactly that set (not quick)."""
+    manifest = renders.template.manifest()
+    if renders.quick or not manifest.interview_sets:
+        return []
+    problems = []
+    root = renders.learner.parent.parent
+    for numbers in manifest.interview_sets:
+        assigned = frozenset(manifest.exercises[n - 1].slug for n in numbers)
+        name = "-".join(str(n) for n in numbers)
+        where = f"take-home set {list(numbers)}"
+        try:
+            made = new_project(renders.template, {}, root / f"set-{name}", no_input=True, assigned=assigned, git=False)
+            result = run_check(find_project(made.path))
+        except ScaffolderError as err:
+            problems.append(f"{where}: check cannot run: {err}")
+            continue
+        for r in result.exercises:
+            expected = NOT_STARTED if r.exercise.slug in assigned else PASSED
+            if r.status != expected:
+                problems.append(f"{where}: {_exercise_is(r)}, expected {expected}")
+    return problems
+
+
 def exercises_are_briefs(renders: Renders) -> list[str]:
     from scaffolder.briefs import manifest_problems
 
@@ -359,6 +384,7 @@ def exercises_are_briefs(renders: Renders) -> list[str]:
 
 STEPS: list[tuple[str, Callable[[Renders], list[str]]]] = [
     ("every exercise is a brief: its text says what, its hints say how", exercises_are_briefs),
+    ("each take-home set, stubbed alone, fails exactly its exercises", interview_sets_fail_exactly_their_exercises),
     ("the learner render fails every exercise, as 'not started'", learner_fails_every_exercise),
     ("solved through N passes exactly exercises 1..N", solved_through_n_passes_exactly_the_first_n),
     ("no markers or cookiecutter text left in the learner render", no_leftovers_in_the_learner_render),
@@ -386,6 +412,7 @@ def dev_check(template_dir: Path, quick: bool = False) -> list[StepResult]:
     with tempfile.TemporaryDirectory(prefix="scaffolder-devcheck-") as scratch:
         try:
             renders = render_all(template, Path(scratch), [] if quick else None)
+            renders.quick = quick
         except ScaffolderError as err:
             return [StepResult("the template renders in every state", (str(err),))]
         run_checks(renders)

@@ -175,9 +175,10 @@ def print_details(current) -> None:
             click.echo("    Captured output:")
             for line in test.output.splitlines():
                 click.echo(f"      {line}")
-    hidden = sum(len(tests) for tests in list(groups.values())[MAX_FAILURES_SHOWN:])
+    hidden = [test for tests in list(groups.values())[MAX_FAILURES_SHOWN:] for test in tests]
     if hidden:
-        click.echo(f"\n  ... and {hidden} more failing tests.")
+        names = ", ".join(test.name for test in hidden[:5]) + (", ..." if len(hidden) > 5 else "")
+        click.echo(f"\n  ... and {len(hidden)} more failing test(s): {names}.")
 
 
 def print_next_level(project) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scaffolder import storage
 from scaffolder.bank import Entry
 from scaffolder.exceptions import StateError
 from scaffolder.storage import locked, read_versioned, write_json
@@ -25,11 +26,6 @@ DRILL_FILE = "drill.json"
 DRILL_VERSION = 1
 REMEDY = "delete it to start the schedule over"
 GRADES = ("again", "hard", "good", "easy")  # fsrs.Rating 1..4, in this order
-
-
-def now() -> datetime:
-    """The time a grade is given and due dates are compared with (one place, so tests can move it)."""
-    return datetime.now(UTC)
 
 
 def drill_path() -> Path:
@@ -132,7 +128,7 @@ def run_drill(entries: list[Entry], count: int) -> int:
     from scaffolder.display import print_question, style
 
     cards = load_cards()
-    at = now()
+    at = storage.utc_now()
     chosen = drill_order(entries, cards, at)[:count]
     if not chosen:
         upcoming = drill_stats(entries, cards, at).upcoming
@@ -155,7 +151,7 @@ def run_drill(entries: list[Entry], count: int) -> int:
         rating = _ask_grade(stdin)
         if rating is None:
             break
-        card = grade(card, rating, now())
+        card = grade(card, rating, storage.utc_now())
         save_card(entry.question, card)
         cards[entry.question] = card
         graded += 1
@@ -201,7 +197,7 @@ def _ask_grade(stdin) -> str | None:
 def print_stats(entries: list[Entry]) -> None:
     import click
 
-    stats = drill_stats(entries, load_cards(), now())
+    stats = drill_stats(entries, load_cards(), storage.utc_now())
 
     def names(chosen: list[Entry]) -> str:
         return ", ".join(f"Q{e.number}" for e in chosen) or "none"

@@ -17,11 +17,15 @@ from scaffolder.project import work_files
 from scaffolder.records import Stubs, test_digests, write_stubs, write_test_record
 
 
-def prepare_project(project_dir: Path, package: str, solved_through: int) -> Manifest:
+def prepare_project(
+    project_dir: Path, package: str, solved_through: int, assigned: frozenset[str] | None = None
+) -> Manifest:
     """Write the manifest and EXERCISES.md, and replace unsolved regions by stubs.
 
     Exercises 1..solved_through keep their reference solution; the rest become
-    stubs. All files are checked before any is rewritten.
+    stubs. With `assigned` (an interview's exercises, by slug), those become the
+    stubs and every other exercise keeps its solution. All files are checked
+    before any is rewritten.
     """
     project_dir = Path(project_dir)
     _remove_bytecode(project_dir)
@@ -32,7 +36,7 @@ def prepare_project(project_dir: Path, package: str, solved_through: int) -> Man
         raise TemplateError(f"{project_dir.name}: the manifest {MANIFEST_NAME} is missing or unreadable.") from err
     manifest_path.write_text(manifest_text, encoding="utf-8")
     manifest = load_manifest(manifest_path, origin=f"template {project_dir.name}")
-    rewritten, stubs = strip_regions(project_dir, manifest, solved_through)
+    rewritten, stubs = strip_regions(project_dir, manifest, solved_through, assigned)
     for path, text in rewritten.items():
         path.write_text(text, encoding="utf-8")
     write_stubs(project_dir, stubs)
@@ -41,7 +45,9 @@ def prepare_project(project_dir: Path, package: str, solved_through: int) -> Man
     return manifest
 
 
-def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) -> tuple[dict[Path, str], Stubs]:
+def strip_regions(
+    project_dir: Path, manifest: Manifest, solved_through: int, assigned: frozenset[str] | None = None
+) -> tuple[dict[Path, str], Stubs]:
     """The new text of every file that has exercise regions, and each exercise's stubs.
 
     The stubs (slug -> [{file, text}]) let `check` tell an untouched exercise
@@ -51,6 +57,8 @@ def strip_regions(project_dir: Path, manifest: Manifest, solved_through: int) ->
     used: set[str] = set()
 
     def is_solved(slug: str) -> bool:
+        if assigned is not None:
+            return slug not in assigned
         return exercises[slug].number <= solved_through
 
     def describe(slug: str) -> markers.StubText:

@@ -78,6 +78,7 @@ def new_project(
     solved: bool = False,
     solved_through: int | None = None,
     git: bool = True,
+    assigned: frozenset[str] | None = None,
 ) -> NewProject:
     """Generate a practice project; on any failure nothing is left behind.
 
@@ -101,7 +102,7 @@ def new_project(
         staging = Path(tempfile.mkdtemp(prefix=".scaffolder-", dir=output_dir))
         rendered = render_template(template, context, staging)
         check_rendered_files(rendered)
-        prepare_project(rendered, package=slug, solved_through=through)
+        prepare_project(rendered, package=slug, solved_through=through, assigned=assigned)
         git_problem = init_repo(rendered, f"Start {template.name} practice project") if git else None
         _refuse_existing(target)  # again: the render took a moment
         rendered.rename(target)

@@ -16,6 +16,7 @@ class Hint:
     total: int
     text: str
     not_saved: str | None = None  # why the count could not be saved (the hint is shown anyway)
+    repeated: bool = False  # all were seen: this is the last one again
 
 
 def hints_left(project: Project, exercise: Exercise) -> int:
@@ -42,4 +43,4 @@ def next_hint(project: Project, exercise: Exercise) -> Hint:
                 save_state(project, state)
             except StateError as err:
                 not_saved = str(err)
-    return Hint(exercise, number, total, exercise.hints[number - 1], not_saved)
+    return Hint(exercise, number, total, exercise.hints[number - 1], not_saved, repeated)

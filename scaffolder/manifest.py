@@ -60,6 +60,8 @@ class Manifest:
     level: int
     topics: tuple[str, ...]
     exercises: tuple[Exercise, ...]
+    # `scaffolder interview`: the exercise sets (numbers) a take-home may assign, the rest given solved.
+    interview_sets: tuple[tuple[int, ...], ...] = ()
 
     def find(self, ref: str | int) -> Exercise:
         """Return the exercise named by number (`3`) or slug (`create-form`)."""
@@ -162,7 +164,26 @@ def parse_manifest(data: dict[str, Any], origin: str) -> Manifest:
         topics=check.strings(template, "topics", "[template]", 1, 1000),
         exercises=tuple(exercises),
         introduction=_optional_text(template, "introduction", "[template]", check),
+        interview_sets=_interview_sets(data, len(exercises), check),
     )
+
+
+def _interview_sets(data: dict[str, Any], count: int, check: _Checker) -> tuple[tuple[int, ...], ...]:
+    """[interview] sets = [[2, 5, 7], ...]: each 1 to 5 distinct exercise numbers, in order."""
+    if "interview" not in data:
+        return ()
+    table = check.get(data, "interview", dict, "top level")
+    sets = []
+    for index, raw in enumerate(check.get(table, "sets", list, "[interview]"), start=1):
+        where = f"[interview] set {index}"
+        if not isinstance(raw, list) or not 1 <= len(raw) <= 5:
+            raise check.fail(where, "must list 1 to 5 exercise numbers")
+        if any(isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= count for n in raw):
+            raise check.fail(where, f"must list exercise numbers from 1 to {count}, not {raw!r}")
+        if sorted(set(raw)) != raw:
+            raise check.fail(where, f"must list distinct numbers in increasing order, not {raw!r}")
+        sets.append(tuple(raw))
+    return tuple(sets)
 
 
 def _control_character(value: Any, where: str) -> tuple[str, str] | None:

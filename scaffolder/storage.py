@@ -18,6 +18,13 @@ from scaffolder.exceptions import StateError
 LOCK_TIMEOUT = 10  # seconds to wait for another scaffolder command to finish with a record
 
 
+def utc_now():
+    """The wall clock, in UTC, as the records keep it (one home, so tests can move it: patch storage.utc_now)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
 def write_json(path: Path, data: Any, indent: int = 1) -> None:
     """Write `data` as JSON to `path`, atomically: a reader sees the old file or the new one, never half.
 

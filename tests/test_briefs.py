@@ -88,3 +88,13 @@ def test_every_shipped_exercise_is_a_brief(template):
 
     problems = manifest_problems(template.manifest())
     assert problems == [], f"{len(problems)} problems, the first: {problems[:3]}"
+
+
+def test_a_plural_in_brackets_is_text_not_a_call():
+    assert findings("The page says `0 task(s) found for “q”`.") == []
+
+
+def test_sql_words_before_a_bracket_and_a_declared_method_named_alone_are_not_calls():
+    assert findings("Rows are unique: `ON CONFLICT (order_id)` never fires twice.") == []
+    assert findings("Each reject goes through `write(reject)`.", interface=["RejectWriter.write(reject)"]) == []
+    assert [f.what for f in findings("Each reject goes through `write(reject)`.")] == ["write(...)"]

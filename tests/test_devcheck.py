@@ -159,3 +159,19 @@ def test_busy_machine_starts_the_burners_and_stops_every_one_even_on_failure():
             assert len(burners) == 3 and all(b.poll() is None for b in burners)
             raise KeyboardInterrupt
     assert all(b.poll() is not None for b in burners)
+
+
+def test_dev_check_fails_on_a_take_home_set_whose_other_exercises_need_it(cli, tmp_path):
+    copy = broken(
+        FIXTURE_TEMPLATES / "mini",
+        tmp_path,
+        "tests/test_greet.py",
+        'assert greet("Ada")',
+        'assert add(1, 1) == 2, "greet needs add"\n    assert greet("Ada")',
+    )
+    test = copy / "{{cookiecutter.project_slug}}" / "tests" / "test_greet.py"
+    test.write_text(test.read_text().replace("calc import greet", "calc import add, greet"))
+    result = cli("dev", "check", copy)
+    assert result.exit_code == 1, result.output
+    assert "take-home set [1]: exercise 2 (greet) is blocked" in result.stdout, result.stdout
+    assert "expected passed" in result.stdout

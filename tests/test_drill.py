@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder import drill
+from scaffolder import drill, storage
 from scaffolder.bank import Entry, Practice, question_bank
 
 START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -23,7 +23,7 @@ def clock(monkeypatch):
     class Clock:
         at = START
 
-    monkeypatch.setattr(drill, "now", lambda: Clock.at)
+    monkeypatch.setattr(storage, "utc_now", lambda: Clock.at)
     return Clock
 
 

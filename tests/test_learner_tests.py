@@ -13,12 +13,20 @@ from scaffolder.generate import new_project
 pytestmark = pytest.mark.slow  # renders a real template and runs its nested suite
 
 
-def test_a_learner_test_file_that_does_not_import_is_named_as_broken_not_empty(tmp_path):
-    project = new_project("blueprint-app", {}, tmp_path, no_input=True, solved=True, git=False).path
-    owned = project / "tests" / "owner_rule_tests.py"
+@pytest.mark.parametrize(
+    ("template", "owned_file", "grader"),
+    [
+        ("crud-app", "api_error_tests.py", "test_12_write_tests.py"),
+        ("blueprint-app", "owner_rule_tests.py", "test_13_write_tests.py"),
+        ("etl-pipeline", "pipeline_tests.py", "test_13_write_tests.py"),
+    ],
+)
+def test_a_learner_test_file_that_does_not_import_is_named_as_broken_not_empty(tmp_path, template, owned_file, grader):
+    project = new_project(template, {}, tmp_path, no_input=True, solved=True, git=False).path
+    owned = project / "tests" / owned_file
     owned.write_text(owned.read_text(encoding="utf-8") + "\nimport not_a_module_anywhere\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_13_write_tests.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"tests/{grader}"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -26,6 +34,6 @@ def test_a_learner_test_file_that_does_not_import_is_named_as_broken_not_empty(t
         timeout=600,
     )
     assert result.returncode == 1, result.stdout[-2000:]
-    assert "tests/owner_rule_tests.py does not load, so none of your tests ran" in result.stdout
+    assert f"tests/{owned_file} does not load, so none of your tests ran" in result.stdout
     assert "No module named 'not_a_module_anywhere'" in result.stdout
     assert "has no tests yet" not in result.stdout

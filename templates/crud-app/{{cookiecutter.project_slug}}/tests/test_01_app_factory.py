@@ -51,9 +51,9 @@ def test_config_is_relative_to_the_instance_folder():
 def test_a_secret_key_is_always_set(monkeypatch):
     monkeypatch.delenv("FLASK_SECRET_KEY")
     app = create_app({"DEBUG": True})
-    assert app.config.get("SECRET_KEY"), (
-        "create_app() should set a SECRET_KEY by default (the development value 'dev'), "
-        "which create_app({'DEBUG': True}) keeps"
+    assert app.config.get("SECRET_KEY") == "dev", (
+        "create_app() should set SECRET_KEY to exactly 'dev' by default (exercise 11 refuses that value in "
+        "production), and create_app({'DEBUG': True}) keeps it"
     )
     assert app.debug and not app.testing, "create_app({'DEBUG': True}) should give an app in debug mode, not testing"
 
@@ -62,8 +62,17 @@ def test_environment_variables_override_the_defaults(monkeypatch):
     monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-the-environment", (
-        "without test_config, settings from FLASK_* environment variables "
-        "(app.config.from_prefixed_env()) should override the defaults"
+        "without test_config, settings from FLASK_* environment variables should override the defaults "
+        "(FLASK_SECRET_KEY sets SECRET_KEY)"
+    )
+
+
+def test_environment_values_are_read_as_json(monkeypatch):
+    monkeypatch.setenv("FLASK_MAX_CONTENT_LENGTH", "2048")
+    app = create_app()
+    assert app.config.get("MAX_CONTENT_LENGTH") == 2048, (
+        "without test_config, FLASK_* environment variables should set the configuration with their values read "
+        "as JSON: FLASK_MAX_CONTENT_LENGTH=2048 should give the number 2048"
     )
 
 

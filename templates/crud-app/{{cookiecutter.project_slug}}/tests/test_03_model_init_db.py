@@ -1,6 +1,6 @@
 """Exercise 3 (model-init-db): the Task model and the init-db command."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, inspect
@@ -27,13 +27,20 @@ def test_new_task_gets_defaults(app):
         assert isinstance(task.created, datetime), "a new task should get its 'created' time automatically"
 
 
-def test_created_default_is_a_callable():
-    column = Task.__table__.columns.get("created")
-    assert column is not None, "the Task model should have a 'created' column"
-    has_callable = column.default is not None and column.default.is_callable
-    assert has_callable or column.server_default is not None, (
-        "'created' should default to a function (default=utcnow), not a fixed value "
-        "computed once when the module is imported"
+def test_created_is_the_time_the_task_was_saved(app):
+    with app.app_context():
+        before = datetime.now(timezone.utc)
+        task = Task(title="Feed the cat")
+        db.session.add(task)
+        db.session.commit()
+        after = datetime.now(timezone.utc)
+        created = task.created
+    assert isinstance(created, datetime), "a new task should get its 'created' time automatically"
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)  # SQLite keeps no time zone: the time is UTC
+    assert before <= created <= after, (
+        f"a new task's 'created' should be the UTC time it was saved, between {before} and {after}, "
+        f"not {created}: a default computed once, when the module was imported, gives every task the same old time"
     )
 
 

@@ -78,7 +78,7 @@ def test_list_is_paged(client, add_task):
     assert "Task number 25" in first.text and "Task number 06" in first.text, (
         "page 1 should show the 20 newest tasks, 25 down to 6"
     )
-    assert "Task number 05" not in first.text, "page 1 should show only 20 tasks (use db.paginate)"
+    assert "Task number 05" not in first.text, "page 1 should show only 20 tasks, the newest"
     assert 'href="/tasks/?page=2"' in first.text, (
         "page 1 should link to the next page, /tasks/?page=2: pass the pagination object itself "
         "(what db.paginate returns, not its .items) to the template as tasks"

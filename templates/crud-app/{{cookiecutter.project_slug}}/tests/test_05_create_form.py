@@ -42,7 +42,7 @@ def test_invalid_title_is_rejected(client, get_task, title, message):
     response = client.post("/tasks/new", data={"title": title, "description": "keep me"})
     assert response.status_code == 400, "POST /tasks/new with an invalid title should answer 400 Bad Request"
     assert "Location" not in response.headers, "an invalid form should be shown again, not redirected"
-    assert message in response.text, f"the form should show the error {message!r}"
+    assert message in response.text, f"the form should show the error {message!r} as a flash message"
     assert "keep me" in response.text, "the form should keep what the user typed"
     assert get_task(1) is None, "an invalid form should not save anything"
 
@@ -58,7 +58,7 @@ def test_invalid_title_is_rejected(client, get_task, title, message):
 def test_text_that_cannot_be_stored_is_rejected(client, get_task, fields, message):
     response = client.post("/tasks/new", data=fields)
     assert response.status_code == 400, f"POST /tasks/new with {message.lower()!r} should answer 400 Bad Request"
-    assert message in response.text, f"the form should show the error {message!r}"
+    assert message in response.text, f"the form should show the error {message!r} as a flash message"
     assert get_task(1) is None, "an invalid form should not save anything"
 
 

@@ -40,7 +40,9 @@ def test_api_unknown_url_answers_json(client):
     response = client.get("/api/no-such-thing")
     assert response.status_code == 404, "GET /api/no-such-thing should answer 404 Not Found"
     assert response.is_json, "errors under /api/ should be JSON, not HTML"
-    assert "error" in response.get_json(), 'a JSON error should have an "error" key'
+    body = response.get_json()
+    assert body.get("error") == "Not Found", 'a JSON error should have an "error" key holding the error\'s name'
+    assert body.get("message"), 'a JSON error should have a "message" key holding the error\'s description'
 
 
 def test_api_wrong_method_answers_json(client):

@@ -96,8 +96,9 @@ def test_invalid_filter_answers_400(client):
 def test_bad_page_numbers_answer_400(client, many_tasks, query):
     response = client.get(f"/api/tasks?{query}")
     assert response.status_code == 400, (
-        f"GET /api/tasks?{query} should answer 400 Bad Request (read ?page= and ?per_page= with page_args())"
+        f"GET /api/tasks?{query} should answer 400 Bad Request (the given page_args reads ?page= and ?per_page=)"
     )
     assert response.is_json and response.get_json().get("message"), (
-        "the 400 should be a JSON error whose message says what is wrong with the number"
+        'the 400 should be a JSON error whose "message" says what is wrong with the number: the "message" key '
+        "comes from exercise 7's error handler, in {{ cookiecutter.project_slug }}/errors.py"
     )

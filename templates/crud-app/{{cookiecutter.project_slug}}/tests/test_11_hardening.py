@@ -39,24 +39,36 @@ def production(monkeypatch):
     return monkeypatch
 
 
-def refusal(what):
-    """The RuntimeError create_app() raises in production, or a failure saying it did not."""
+# What these tests take from exercise 1's factory, named when a refusal is missing.
+FACTORY = "{{ cookiecutter.project_slug }}/__init__.py"
+DEFAULT_KEY = f"exercise 1's factory ({FACTORY}) sets the default SECRET_KEY to exactly 'dev'"
+JSON_VALUES = f"exercise 1's factory ({FACTORY}) reads FLASK_* values as JSON"
+
+
+def refusal(what, earlier=""):
+    """The RuntimeError create_app() raises in production, or a failure saying it did not.
+
+    `earlier` names what the refusal also relies on from exercise 1, for the learner to check there.
+    """
     try:
         create_app()
     except RuntimeError as error:
         return error
-    pytest.fail(f"create_app() without a test or development configuration, with {what}, should raise RuntimeError")
+    also = f" (check that {earlier})" if earlier else ""
+    pytest.fail(
+        f"create_app() without a test or development configuration, with {what}, should raise RuntimeError{also}"
+    )
 
 
 def test_production_refuses_the_development_key(production):
-    refused = refusal("the development key 'dev'")
+    refused = refusal("the development key 'dev'", DEFAULT_KEY)
     assert "FLASK_SECRET_KEY" in str(refused), "the RuntimeError should say how to set a key, naming FLASK_SECRET_KEY"
 
 
 def test_production_refuses_a_key_that_is_not_text(production):
     # FLASK_* variables are read as JSON, so FLASK_SECRET_KEY=12345 gives the number 12345.
     production.setenv("FLASK_SECRET_KEY", "12345")
-    refusal("FLASK_SECRET_KEY=12345 (read as the number 12345, not a string)")
+    refusal("FLASK_SECRET_KEY=12345 (read as the number 12345, not a string)", JSON_VALUES)
 
 
 @pytest.mark.parametrize("blank", ["", "   "], ids=["empty", "spaces"])
@@ -69,7 +81,7 @@ def test_production_refuses_a_blank_key(production, blank):
 def test_flask_debug_in_the_environment_does_not_allow_the_development_key(production):
     # A server that carries FLASK_DEBUG=1 by mistake is still a production server.
     production.setenv("FLASK_DEBUG", "1")
-    refusal("the development key 'dev' and FLASK_DEBUG=1 in the environment")
+    refusal("the development key 'dev' and FLASK_DEBUG=1 in the environment", DEFAULT_KEY)
 
 
 def test_production_starts_with_a_real_key(production):

@@ -1,32 +1,11 @@
-"""Exercise 7 (upsert): idempotent re-runs with INSERT ... ON CONFLICT DO UPDATE."""
+"""Exercise 7 (upsert): idempotent re-runs, judged by the rows a second load leaves (on SQLite and PostgreSQL)."""
 
 import pytest
-from sqlalchemy.dialects import postgresql, sqlite
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.load import load_orders, upsert_statement
+from {{ cookiecutter.project_slug }}.load import load_orders
 
 pytestmark = pytest.mark.exercise("upsert")
-
-
-@pytest.mark.parametrize(("name", "dialect"), [("sqlite", sqlite.dialect()), ("postgresql", postgresql.dialect())])
-def test_the_statement_is_an_upsert_for_each_database(name, dialect):
-    sql = " ".join(str(upsert_statement(name).compile(dialect=dialect)).split())
-    assert sql.startswith("INSERT INTO orders"), f"upsert_statement({name!r}) should be an INSERT into orders"
-    assert "ON CONFLICT (order_id) DO UPDATE SET" in sql, (
-        f"upsert_statement({name!r}) should end with ON CONFLICT (order_id) DO UPDATE SET ...; it compiled to: {sql}"
-    )
-    assert "status = excluded.status" in sql and "run_id = excluded.run_id" in sql, (
-        "the update should copy every column but order_id from the row that could not be inserted (excluded)"
-    )
-    assert sql.endswith("WHERE orders.run_id != excluded.run_id"), (
-        "the update should happen only WHERE orders.run_id != excluded.run_id (not over a row of the same run)"
-    )
-
-
-def test_another_database_is_refused():
-    with pytest.raises(ValueError):
-        upsert_statement("mysql")
 
 
 def test_loading_the_same_orders_twice_leaves_the_same_rows(seeded, new_run, new_order, rows):
@@ -63,5 +42,5 @@ def test_a_row_of_the_same_run_is_not_overwritten(seeded, new_run, new_order, ro
         load_orders(db.engine, [new_order(1, line=9, quantity=5)], run_id=run_id)
     (row,) = rows("orders")
     assert (row["quantity"], row["source_line"]) == (1, 2), (
-        "the same order_id twice in one run: the first occurrence should stay (the WHERE clause skips the update)"
+        "the same order_id twice in one run: the first occurrence should stay as it was"
     )

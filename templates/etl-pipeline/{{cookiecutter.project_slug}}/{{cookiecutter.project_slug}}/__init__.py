@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response
 from sqlalchemy import event
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 from . import api, cli, errors, main
 from .extensions import db
@@ -35,7 +37,7 @@ SECURITY_HEADERS = {
 class BoundedIntConverter(IntegerConverter):
     """The `int` converter, refusing values past a 64-bit integer (so they answer 404, not 500)."""
 
-    def __init__(self, map, *args, **kwargs):
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
 
@@ -58,7 +60,7 @@ def database_url(url: str | None, instance_path: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite leaves foreign keys off unless asked; WAL lets readers work during a load."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -67,7 +69,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-def create_app(test_config=None):
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure one instance of the application.
 
     `test_config` is a mapping that replaces the instance configuration: the

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, Select, func
 from werkzeug.exceptions import ServiceUnavailable
 
 # BEGIN SOLUTION background-runs
@@ -115,7 +116,7 @@ def date_arg(name: str) -> date | None:
     return day
 
 
-def choice_arg(name: str, choices) -> str | None:
+def choice_arg(name: str, choices: Collection[str]) -> str | None:
     """A query parameter that must be one of `choices` (None when absent); 400 otherwise."""
     value = request.args.get(name)
     if value is not None and value not in choices:
@@ -123,7 +124,7 @@ def choice_arg(name: str, choices) -> str | None:
     return value
 
 
-def source_file(name) -> Path:
+def source_file(name: object) -> Path:
     """The path of the source file `name` in ETL_DATA_DIR: 400 for a name that is not a plain
     .csv/.jsonl file name (no folders: a client must never choose a path on the server) or that
     is a symbolic link (it could point anywhere), 404 when the file does not exist."""
@@ -147,7 +148,7 @@ def paged(items: list, total: int, page: int, per_page: int) -> dict:
 
 
 @bp.get("/runs")
-def list_runs():
+def list_runs() -> dict:
     """The run log, newest first, one page at a time."""
     page, per_page = page_args()
     total = db.session.execute(db.select(func.count()).select_from(Run)).scalar_one()
@@ -159,7 +160,7 @@ def list_runs():
 
 
 @bp.post("/runs")
-def start_run():
+def start_run() -> tuple[dict, int, dict[str, str]]:
     """Start loading a source file of ETL_DATA_DIR in the background: 202 Accepted and the run's URL."""
     # BEGIN SOLUTION background-runs
     data = json_body()
@@ -188,7 +189,7 @@ def start_run():
 
 
 @bp.get("/runs/<int:run_id>")
-def run_status(run_id):
+def run_status(run_id: int) -> dict:
     """One run's status and counts, or 404."""
     # BEGIN SOLUTION background-runs
     run = get_run(run_id)
@@ -198,7 +199,7 @@ def run_status(run_id):
     # END SOLUTION
 
 
-def revenue_cents():
+def revenue_cents() -> ColumnElement[int]:
     """quantity x unit_price_cents of an order, computed in 64 bits.
 
     Both columns are 32-bit integers: on PostgreSQL their product is one too, and
@@ -208,7 +209,7 @@ def revenue_cents():
     return db.cast(Order.quantity, db.BigInteger) * Order.unit_price_cents
 
 
-def order_filters(query):
+def order_filters(query: Select) -> Select:
     """Apply the shared report filters: ?from=, ?to= (UTC days, inclusive), ?status= and ?category=.
 
     Without ?status=, cancelled orders are left out.
@@ -228,7 +229,7 @@ def order_filters(query):
 
 
 @bp.get("/reports/daily-revenue")
-def daily_revenue():
+def daily_revenue() -> dict:
     """Orders, items and revenue per UTC day, oldest day first, one page at a time."""
     # BEGIN SOLUTION reports
     page, per_page = page_args()
@@ -252,7 +253,7 @@ def daily_revenue():
 
 
 @bp.get("/reports/top-products")
-def top_products():
+def top_products() -> dict:
     """Products by revenue, highest first (ties by sku), one page at a time."""
     # BEGIN SOLUTION reports
     page, per_page = page_args()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 # BEGIN SOLUTION cli-run
@@ -83,5 +83,5 @@ def run_command(source: Path, full: bool, batch_size: int) -> None:
     # END SOLUTION
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(etl)

@@ -1,12 +1,13 @@
 """Error handlers: JSON under /api/, an HTML page elsewhere."""
 
-from flask import render_template, request
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/"
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     """Answer an HTTP error (404, 405, 413...) as JSON under /api/, else as a page."""
     # Keep the headers the error carries, such as Allow on a 405; the body is ours.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
@@ -15,5 +16,5 @@ def handle_http_error(error: HTTPException):
     return render_template("error.html", error=error), error.code, headers
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 # STUB
 # END SOLUTION
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import Insert
 
 # BEGIN SOLUTION dedupe
 from . import records
@@ -67,7 +68,7 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     # END SOLUTION
 
 
-def upsert_statement(dialect_name: str):
+def upsert_statement(dialect_name: str) -> Insert:
     """An INSERT into orders that updates the existing row when the order_id is already there."""
     # BEGIN SOLUTION upsert
     if dialect_name == "postgresql":

@@ -16,7 +16,7 @@ WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 640, 200, 90, 12, 22
 BAR_MAX_WIDTH = 40
 
 
-def shown(cents) -> str:
+def shown(cents: int | None) -> str:
     """Money for people: 1234567 -> "12,345.67" (the API's money() has no separators)."""
     units, _, decimals = money(cents).partition(".")
     return f"{int(units):,}.{decimals}"
@@ -50,7 +50,7 @@ def revenue_chart(days: list) -> dict:
 
 
 @bp.get("/")
-def index():
+def index() -> str:
     runs = db.session.execute(db.select(Run).order_by(Run.id.desc()).limit(RECENT_RUNS)).scalars().all()
     sold = Order.status != "cancelled"
     orders, revenue = db.session.execute(

@@ -13,6 +13,7 @@ marks it failed, saying so, and keeps what it had loaded.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -47,7 +48,7 @@ COMPARED = ("ordered_at", "customer", "sku", "quantity", "unit_price_cents", "st
 class SourceBusy(Exception):
     """A run of this source is already queued or running."""
 
-    def __init__(self, source: str, run_id: int | None):
+    def __init__(self, source: str, run_id: int | None) -> None:
         super().__init__(f"Run {run_id} of {source} is not finished yet.")
         self.source = source
         self.run_id = run_id
@@ -111,7 +112,7 @@ def discard_run(run_id: int) -> None:
 class Heartbeat:
     """While the block runs, a thread writes the run's `heartbeat_at` every `interval` seconds."""
 
-    def __init__(self, engine: Engine, run_id: int, interval: float, logger):
+    def __init__(self, engine: Engine, run_id: int, interval: float, logger: logging.Logger) -> None:
         self.engine, self.run_id, self.interval, self.logger = engine, run_id, interval, logger
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"etl-heartbeat-{run_id}", daemon=True)
@@ -129,7 +130,7 @@ class Heartbeat:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
 

@@ -25,7 +25,7 @@ class RejectWriter:
     Use it as a context manager: `with RejectWriter(path) as rejects: rejects.write(reject)`.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.count = 0
         self._file = None
@@ -46,7 +46,7 @@ class RejectWriter:
         self.count += 1
         # END SOLUTION
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         # BEGIN SOLUTION quarantine
         self._file.close()
         # END SOLUTION

@@ -35,7 +35,7 @@ def source_text(raw: Raw) -> str:
     return records.shorten(",".join(str(value) for value in raw.fields.values()))
 
 
-def text(value) -> str | None:
+def text(value: object) -> str | None:
     """A source value as stripped text: numbers from JSON as written; None for anything else."""
     if type(value) is str:  # the common case first, and the cheapest test
         return value.strip()
