@@ -85,7 +85,7 @@ def review_project(project: Project) -> Review:
     rules, no_rules = _template_rules(project)
     with _running(
         ruff=[sys.executable, "-m", "ruff", "check", "--output-format", "json", "--no-cache", "--exit-zero", "."],
-        bandit=_bandit_command(root, package),
+        bandit=_bandit_command(package),
         probe=[sys.executable, "-m", "scaffolder.probe", "--json", str(root)],
         cwd=root,
     ) as running:
@@ -117,10 +117,11 @@ def _template_rules(project: Project) -> tuple[ReviewRules, str | None]:
     return load_review_rules(template.path / REVIEW_FILE), None
 
 
-def _bandit_command(root: Path, package: str | None) -> list[str]:
-    # Medium and high severity, seen with medium or high confidence; the tests folder is not the app.
+def _bandit_command(package: str | None) -> list[str]:
+    # Medium and high severity, seen with medium or high confidence; tests (at any depth) are not the app.
+    # Globs, as bandit matches them against the paths it walks (an absolute path misses relative ones).
     target = package or "."
-    excluded = ",".join(str(root / name) for name in ("tests", ".venv", "venv", "instance"))
+    excluded = ",".join(f"*/{name}/*" for name in ("tests", ".venv", "venv", "instance"))
     return [sys.executable, "-m", "bandit", "-r", target, "-f", "json", "-q", "-ll", "-ii", "-x", excluded]
 
 

@@ -369,3 +369,17 @@ def test_review_of_a_project_whose_code_does_not_import_is_one_line(cli, project
         "Error: The route probe cannot build the app: tests/conftest.py does not import: "
         "ModuleNotFoundError: No module named 'mini_calc.missing'"
     ]
+
+
+def test_bandit_reads_the_package_but_not_its_tests(tmp_path):
+    import subprocess
+
+    from scaffolder.review import _bandit_command, _bandit_findings
+
+    weak = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+    for relative in ("app/__init__.py", "app/tests/test_app.py", "tests/test_app.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(weak, encoding="utf-8")
+    run = subprocess.run(_bandit_command("app"), cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    found = _bandit_findings((run.returncode, run.stdout, run.stderr), tmp_path)
+    assert [(f.file, f.line, f.rule) for f in found] == [("app/__init__.py", 5, "B324")]
