@@ -441,6 +441,26 @@ def watch(path, timeout) -> None:
 
 
 @main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=Path("."))
+@reports_errors
+def review(path) -> None:
+    """Review the project's code as an interviewer would: ruff, bandit, the route probe, the template's rules.
+
+    Each finding gives file:line, what is wrong and why an interviewer cares. Exit 0 with
+    no findings, 1 with some.
+    """
+    from scaffolder.display import print_review
+    from scaffolder.project import find_project
+    from scaffolder.review import review_project
+
+    project = find_project(path)
+    exit_cleanly_on_signals()
+    result = review_project(project)
+    print_review(project, result)
+    raise SystemExit(1 if result.findings else 0)
+
+
+@main.command()
 @click.argument("number", required=False, metavar="[Q]")
 @click.option("--level", type=int, metavar="N", help="Only the exercises and own questions of level N.")
 @reports_errors

@@ -193,6 +193,18 @@ def probe_passes(renders: Renders) -> list[str]:
     return [f"route probe: {line}" for line in lines if not line.startswith("probe: ")][:20] or ["route probe failed"]
 
 
+def review_rules_pass(renders: Renders) -> list[str]:
+    """The template's review.toml is valid and its rules find nothing on the solved render (`scaffolder review`)."""
+    from scaffolder.review_rules import REVIEW_FILE, load_review_rules
+
+    try:
+        rules = load_review_rules(renders.template.path / REVIEW_FILE)
+    except ScaffolderError as err:
+        return [str(err)]
+    project = find_project(renders.solved)
+    return [f"{f.file}:{f.line}: [{f.rule}] {f.message}" for f in rules.check(project.root, project.package)]
+
+
 # A CPU-bound process that ends by itself once its parent is gone, so that even a dev
 # check killed with SIGKILL leaves no burner behind.
 BURNER = """
@@ -379,6 +391,7 @@ STEPS: list[tuple[str, Callable[[Renders], list[str]]]] = [
     ("no reference solution in the learner render", no_solution_in_the_learner_render),
     ("ruff check and ruff format pass on the learner and solved renders", ruff_passes),
     ("the route probe finds nothing on the solved app", probe_passes),
+    ("the template's review rules find nothing on the solved app", review_rules_pass),
     ("no test judges by wall-clock time (or it says why)", no_wall_clock_budgets_in_the_tests),
     ("the solved render passes check on a busy machine", check_passes_on_a_busy_machine),
 ]

@@ -295,3 +295,26 @@ def print_question(entry) -> None:
     else:
         click.echo("  No exercise of this level practises it.")
     click.echo()
+
+
+def print_review(project, review) -> None:
+    """`review`: each finding as file:line, the reviewer's rule and what is wrong, then why it matters."""
+    manifest = project.manifest
+    click.echo(f"Review of {project.root.name} ({manifest.name}, level {manifest.level})\n")
+    for finding in review.findings:
+        click.echo(f"{finding.where}: {style(f'[{finding.rule}]', 'yellow')} {finding.message}")
+        click.echo(f"    Why it matters: {finding.why}")
+    if review.findings:
+        click.echo()
+    counts = ", ".join(
+        f"{review.count(reviewer)} {label}"
+        for reviewer, label in (("ruff", "ruff"), ("bandit", "bandit"), ("probe", "route probe"), ("rule", "rules"))
+    )
+    rules = len(review.rules.rules)
+    checked = f"ruff, bandit, the route probe ({review.probe_requests} requests) and {rules} review rules"
+    if review.no_rules_because:
+        checked += f" (none: {review.no_rules_because})"
+    if review.findings:
+        click.echo(f"{len(review.findings)} finding(s) ({counts}) from {checked}.")
+    else:
+        click.echo(f"Nothing to point at: {checked} found nothing.")

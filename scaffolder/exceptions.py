@@ -73,6 +73,10 @@ class WatchError(ScaffolderError):
     """Raised when the project's files cannot be watched for changes."""
 
 
+class ReviewError(ScaffolderError):
+    """Raised when `review` cannot review: the app does not build for the route probe, or a tool cannot run."""
+
+
 class TestRunError(ScaffolderError):
     """Raised when the practice project's test run cannot start, crashes or hangs."""
 

@@ -1,6 +1,9 @@
 """The route probe: send hostile input to every route of a solved practice app.
 
-    python -m scaffolder.probe PROJECT_DIR
+    python -m scaffolder.probe [--json] PROJECT_DIR
+
+(`--json`: the findings as one JSON document, each with the file:line of the view
+that answered, for `scaffolder review`.)
 
 It imports the project's code, so run it in a fresh interpreter (a subprocess),
 never inside scaffolder's own process. The project's `tests/conftest.py` builds
@@ -105,6 +108,7 @@ class Finding:
 
     problem: str
     request: str
+    key: str = ""  # the route rule and who sent it ("/tasks/<int:task_id> (anonymous)"), or the kind of check
 
     def __str__(self) -> str:
         return f"{self.problem}: {self.request}"
@@ -115,13 +119,14 @@ class ProbeReport:
     findings: list[Finding] = field(default_factory=list)
     requests: int = 0
     rules: int = 0
+    setup: Setup | None = None
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, problem: str, request: str, key: str) -> None:
         """Keep the first example of each problem on each route."""
         if (problem, key) not in self._seen:
             self._seen.add((problem, key))
-            self.findings.append(Finding(problem, request))
+            self.findings.append(Finding(problem, request, key))
 
 
 class ProbeSetupError(Exception):
@@ -136,8 +141,11 @@ def probe_project(root: Path) -> ProbeReport:
     root = Path(root).resolve()
     setup = _load_setup(root)
     make_app, login = setup.make_app, setup.login
-    report = ProbeReport()
-    app = make_app()
+    report = ProbeReport(setup=setup)
+    try:
+        app = make_app()
+    except Exception as err:  # noqa: BLE001 - whatever the project raises, say so in one line
+        raise ProbeSetupError(f"probe_app() in tests/conftest.py raised {type(err).__name__}: {err}") from err
     max_length = app.config.get("MAX_CONTENT_LENGTH")
     if not max_length:
         report.add("MAX_CONTENT_LENGTH is not set: any body size is accepted", "app.config", "config")
@@ -759,16 +767,70 @@ def _forms(html: str, page_url: str) -> list[dict[str, Any]]:
     return forms
 
 
+# Where a finding comes from: the view that answered the request, or else the app factory.
+
+REQUEST_PATH = re.compile(r"^(?P<method>[A-Z]+) (?P<path>/[^\s?]*)")
+
+
+def locate(app, finding: Finding, root: Path) -> tuple[str, int]:
+    """The file (relative to `root`) and line of the view behind `finding`; the app factory when no view is."""
+    view = None
+    rule_text = finding.key.rsplit(" (", 1)[0] if finding.key.endswith(")") else None
+    for rule in app.url_map.iter_rules():
+        if rule.rule == rule_text:
+            view = app.view_functions.get(rule.endpoint)
+            break
+    match = REQUEST_PATH.match(finding.request)
+    if view is None and match and "..." not in match["path"]:
+        try:
+            endpoint, _ = app.url_map.bind("localhost").match(match["path"], method=match["method"])
+            view = app.view_functions.get(endpoint)
+        except Exception:  # noqa: BLE001 - no route matches (404, 405, redirect): fall back to the factory
+            view = None
+    for candidate in (view, _factory(app)):
+        where = _source_line(candidate, root)
+        if where is not None:
+            return where
+    return ".", 0
+
+
+def _factory(app):
+    module = sys.modules.get(app.import_name)
+    return getattr(module, "create_app", module)
+
+
+def _source_line(thing, root: Path) -> tuple[str, int] | None:
+    """`thing`'s file relative to `root` and the line of its `def` or `class` (not its decorators)."""
+    import inspect
+
+    if thing is None:
+        return None
+    thing = getattr(thing, "view_class", None) or inspect.unwrap(thing)  # a MethodView's class
+    try:
+        file = Path(inspect.getsourcefile(thing) or "").resolve()
+        lines, start = inspect.getsourcelines(thing)
+    except (OSError, TypeError):
+        return None
+    if not file.is_relative_to(root):
+        return None  # Flask's own views (static files): not the learner's code
+    offset = next((i for i, line in enumerate(lines) if line.lstrip().startswith(("def ", "async def ", "class "))), 0)
+    return file.relative_to(root).as_posix(), (start + offset if start else 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    as_json = bool(args) and args[0] == "--json"
+    args = args[1:] if as_json else args
     if len(args) != 1:
-        print("usage: python -m scaffolder.probe PROJECT_DIR", file=sys.stderr)
+        print("usage: python -m scaffolder.probe [--json] PROJECT_DIR", file=sys.stderr)
         return 2
     try:
         report = probe_project(Path(args[0]))
     except ProbeSetupError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 2
+    if as_json:
+        return _print_json(report, Path(args[0]).resolve())
     for finding in report.findings[:MAX_SHOWN]:
         print(finding)
     hidden = len(report.findings) - MAX_SHOWN
@@ -777,6 +839,18 @@ def main(argv: list[str] | None = None) -> int:
     verdict = f"{len(report.findings)} problem(s)" if report.findings else "no problems"
     print(f"probe: {report.requests} requests to {report.rules} routes: {verdict}")
     return 1 if report.findings else 0
+
+
+def _print_json(report: ProbeReport, root: Path) -> int:
+    import json
+
+    app = report.setup.make_app() if report.findings and report.setup else None
+    findings = []
+    for finding in report.findings:
+        file, line = locate(app, finding, root)
+        findings.append({"problem": finding.problem, "request": finding.request, "file": file, "line": line})
+    print(json.dumps({"requests": report.requests, "rules": report.rules, "findings": findings}))
+    return 1 if findings else 0
 
 
 if __name__ == "__main__":
