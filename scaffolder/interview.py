@@ -356,9 +356,12 @@ def report_facts(project: Project, attempt: Attempt) -> ReportFacts:
 
 
 def _review(project: Project) -> list[str]:
-    """The code review's findings, one line each (empty where the review cannot run)."""
+    """The code review of `scaffolder review`, one line per finding: where, what, and why it matters."""
+    from scaffolder.exceptions import ScaffolderError
+    from scaffolder.review import review_project
+
     try:
-        from scaffolder.review import review_lines
-    except ImportError:
-        return []
-    return review_lines(project)
+        review = review_project(project)
+    except ScaffolderError as err:
+        return [f"The review could not run: {err}"]
+    return [f"{f.where}: [{f.rule}] {f.message} Why it matters: {f.why}" for f in review.findings]
