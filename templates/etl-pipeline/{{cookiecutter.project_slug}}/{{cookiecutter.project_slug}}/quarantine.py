@@ -10,11 +10,12 @@ import csv
 from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
-from .extract import SourceError
 # BEGIN SOLUTION quarantine
+from .extract import SourceError
 from .records import Order, Raw, Reject
 from .transform import parse_order
 # STUB
+# from .extract import SourceError
 # from .records import Order, Raw, Reject
 # END SOLUTION
 

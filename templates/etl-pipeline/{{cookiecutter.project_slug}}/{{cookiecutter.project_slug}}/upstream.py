@@ -25,10 +25,11 @@ import requests
 from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
-# STUB
-# END SOLUTION
 
 from . import records
+# STUB
+# from . import records
+# END SOLUTION
 from .extract import SourceError
 
 # Answers that say "try again later".
@@ -91,9 +92,9 @@ def fetch_pages(url: str, *, session: object = None, sleep: Sleep = time.sleep) 
         if own_session:
             session.close()
     # END SOLUTION
+
+
 # BEGIN SOLUTION http-source
-
-
 _backoff = wait_exponential(multiplier=1, max=MAX_WAIT)  # 1, 2, 4, 8... seconds
 
 
