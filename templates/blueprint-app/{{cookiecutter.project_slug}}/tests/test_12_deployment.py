@@ -19,6 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "a-long-random-production-secret"
 
 
+def refuses_to_start(start, case: str) -> None:
+    """start() must raise a RuntimeError that names FLASK_SECRET_KEY; anything else fails in plain words."""
+    try:
+        start()
+    except RuntimeError as error:
+        assert "FLASK_SECRET_KEY" in str(error), f"{case}: the RuntimeError should name FLASK_SECRET_KEY, not say {error}"
+        return
+    pytest.fail(
+        f"{case}: the app started, but it should refuse with a RuntimeError naming FLASK_SECRET_KEY "
+        "(check_secret_key in {{ cookiecutter.project_slug }}/__init__.py)"
+    )
+
+
 @pytest.mark.parametrize("key", [None, "", "dev", 12345])
 def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
@@ -27,8 +40,7 @@ def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
     class Config(ProductionConfig):
         SECRET_KEY = key
 
-    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
-        create_app(Config)
+    refuses_to_start(lambda: create_app(Config), f"a production config with the key {key!r}")
 
 
 def test_production_starts_with_a_real_secret_key(monkeypatch):
@@ -52,16 +64,16 @@ def test_the_wsgi_app_refuses_a_public_key_even_in_debug_mode(monkeypatch, key):
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
     if key is not None:
         monkeypatch.setenv("FLASK_SECRET_KEY", key)
-    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
-        runpy.run_path(str(ROOT / "wsgi.py"))
+    refuses_to_start(
+        lambda: runpy.run_path(str(ROOT / "wsgi.py")), f"wsgi.py in production with FLASK_DEBUG=1 and the key {key!r}"
+    )
 
 
 def test_development_chosen_by_the_environment_refuses_the_public_key(monkeypatch):
     monkeypatch.setenv("APP_CONFIG", "development")
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
-        create_app()
+    refuses_to_start(create_app, "APP_CONFIG=development with FLASK_DEBUG=1 and no FLASK_SECRET_KEY")
 
 
 def test_development_in_debug_mode_may_use_the_default_key(monkeypatch):
