@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow  # renders a real template and runs its nested sui
     [
         ("crud-app", "api_error_tests.py", "test_12_write_tests.py"),
         ("blueprint-app", "owner_rule_tests.py", "test_13_write_tests.py"),
-        ("etl-pipeline", "pipeline_tests.py", "test_14_write_tests.py"),
+        ("etl-pipeline", "pipeline_tests.py", "test_15_write_tests.py"),
     ],
 )
 def test_a_learner_test_file_that_does_not_import_is_named_as_broken_not_empty(tmp_path, template, owned_file, grader):

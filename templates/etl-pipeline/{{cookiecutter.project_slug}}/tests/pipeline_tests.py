@@ -1,11 +1,11 @@
-"""Exercise 14 (write-tests): YOUR tests of the transform, the quarantine and the idempotent load.
+"""Exercise 15 (write-tests): YOUR tests of the transform, the quarantine and the idempotent load.
 
 Write them here with the fixtures of conftest.py (`seeded`, `new_run`, `new_order`,
 `rows`, `tmp_path`...) and the functions of the package. Run them with
 
     python -m pytest tests/pipeline_tests.py
 
-`scaffolder check` (test_14_write_tests.py) also runs them against a few
+`scaffolder check` (test_15_write_tests.py) also runs them against a few
 planted faulty versions of the pipeline: each fault must make at least one of
 your tests fail. This file is not named test_*.py, so the main suite does not
 collect it on its own.
@@ -103,5 +103,5 @@ def test_a_repeat_in_one_run_is_a_duplicate_and_keeps_the_first(seeded, new_run,
     assert (row["quantity"], row["source_line"]) == (1, 2)
 # STUB
 # def test_a_valid_record_becomes_an_order():
-#     raise NotImplementedError("Exercise 14 (write-tests) is not done yet: see EXERCISES.md")
+#     raise NotImplementedError("Exercise 15 (write-tests) is not done yet: see EXERCISES.md")
 # END SOLUTION

@@ -1,8 +1,8 @@
-"""Exercise 14: planted faults, and the pytest plugin that runs your tests against them.
+"""Exercise 15: planted faults, and the pytest plugin that runs your tests against them.
 
 Each fault is a wrong version of one function of the pipeline, the kind of slip
 a real pull request could contain: the transform, the quarantine, or the load.
-`test_14_write_tests.py` runs your file `tests/pipeline_tests.py` in a separate
+`test_15_write_tests.py` runs your file `tests/pipeline_tests.py` in a separate
 pytest process with this plugin: every one of your tests runs once against your
 code as it is, and once with each fault swapped in, wherever the project (and
 your test file) names the function. A good set of tests passes on the first and

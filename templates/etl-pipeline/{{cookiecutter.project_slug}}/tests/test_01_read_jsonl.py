@@ -82,3 +82,12 @@ def test_a_rejects_source_has_no_line_end(tmp_path):
             f"the source of the reject for line {reject.line} should be the line without its line end "
             f"(strip it with .rstrip('\\r\\n')), not {reject.source!r}"
         )
+
+
+def test_a_byte_order_mark_does_not_spoil_the_first_line(tmp_path):
+    good = {"order_id": "O1", "quantity": 2, "unit_price": "10.13"}
+    items = list(read_jsonl(write(tmp_path, b"\xef\xbb\xbf" + GOOD + GOOD)))
+    assert items == [Raw(1, good), Raw(2, good)], (
+        "a file that starts with a UTF-8 byte-order mark (EF BB BF) should read its first line as any other, "
+        "not reject it as malformed JSON"
+    )

@@ -147,6 +147,8 @@ def test_an_order_from_the_future_is_rejected_and_sets_no_watermark(seeded, rows
     header = ",".join(FIELDS) + "\n"
     first = "A1,2024-01-01T10:00:00+00:00,ann@example.com,SKU-001,1,10.13,paid\n"
     future = "A2,9999-01-01T10:00:00+00:00,bob@example.com,SKU-001,1,10.13,paid\n"
+    # One record of two is bad on purpose: the data-quality gate (exercise 14) would stop such a run.
+    seeded.config["ETL_MAX_REJECT_RATE"] = 1.0
     path = write_source(seeded, "orders.csv", header + first + future)
     result = run(seeded, path)
     assert (result["loaded"], result["rejected"]) == (1, 1), "the order dated in year 9999 should be rejected"

@@ -85,6 +85,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Source files to load over HTTP must be in this folder.
         ETL_DATA_DIR=os.path.join(app.instance_path, "data"),
         ETL_BATCH_SIZE=5000,
+        # Sources that are HTTP APIs (exercise 14): a run names one by its key, {"partner": "https://..."}.
+        ETL_API_SOURCES={},
+        # The data-quality gate (exercise 14): a run that rejects more than this share of what it
+        # read stops, and loads nothing from that batch on. 1.0 turns the gate off.
+        ETL_MAX_REJECT_RATE=0.1,
         # Who works on the runs started over HTTP: "celery" (a task queue, exercise 13)
         # or "threads" (threads of the web process, exercise 11).
         ETL_RUNNER="celery",

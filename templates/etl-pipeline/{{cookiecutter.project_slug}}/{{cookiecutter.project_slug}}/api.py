@@ -132,9 +132,15 @@ def choice_arg(name: str, choices: Collection[str]) -> str | None:
 def source_file(name: object) -> Path:
     """The path of the source file `name` in ETL_DATA_DIR: 400 for a name that is not a plain
     .csv/.jsonl file name (no folders: a client must never choose a path on the server) or that
-    is a symbolic link (it could point anywhere), 404 when the file does not exist."""
+    is a symbolic link (it could point anywhere), 404 when the file does not exist.
+
+    A name of ETL_API_SOURCES (an HTTP API, exercise 14) is a source too: its path is where
+    its name would be in ETL_DATA_DIR (its rejects files go there), and no file is needed.
+    """
+    if isinstance(name, str) and name in current_app.config["ETL_API_SOURCES"]:
+        return Path(current_app.config["ETL_DATA_DIR"]) / name
     if not isinstance(name, str) or not SOURCE_NAME.fullmatch(name):
-        abort(400, description="'source' must be the name of a .csv or .jsonl file in the data folder.")
+        abort(400, description="'source' must name a .csv or .jsonl file of the data folder, or an API source.")
     path = Path(current_app.config["ETL_DATA_DIR"]) / name
     if path.is_symlink():
         abort(400, description=f"{name} is a symbolic link: only plain files of the data folder are loaded.")

@@ -1,4 +1,4 @@
-"""The `flask etl` commands: init-db, generate, run, worker, sweep."""
+"""The `flask etl` commands: init-db, generate, run, pull, worker, sweep."""
 
 from __future__ import annotations
 
@@ -82,6 +82,21 @@ def run_command(source: Path, full: bool, batch_size: int) -> None:
     if run["status"] != "succeeded":
         raise click.ClickException(f"Run {run['id']} failed: {run['error']}")
     # END SOLUTION
+
+
+@etl.command("pull")
+@click.argument("name")
+@click.option("--full", is_flag=True, help="Ignore the watermark and process every record again.")
+@click.option("--batch-size", type=click.IntRange(1, 20_000), default=BATCH_SIZE, show_default=True)
+@click.pass_context
+def pull_command(context: click.Context, name: str, full: bool, batch_size: int) -> None:
+    """Load the HTTP API source NAME (a key of ETL_API_SOURCES) into the database, as `run` loads a file."""
+    sources = current_app.config["ETL_API_SOURCES"]
+    if name not in sources:
+        known = ", ".join(sorted(sources)) or "none is configured"
+        raise click.BadParameter(f"not an API source of ETL_API_SOURCES ({known})", param_hint="NAME")
+    source = Path(current_app.config["ETL_DATA_DIR"]) / name
+    context.invoke(run_command, source=source, full=full, batch_size=batch_size)
 
 
 @etl.command("worker")

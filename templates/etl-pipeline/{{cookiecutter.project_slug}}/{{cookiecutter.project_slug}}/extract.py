@@ -88,7 +88,8 @@ def read_jsonl(path: Path) -> Iterator[Raw | Reject]:
     with open(path, "rb") as file:
         for number, data in enumerate(file, start=1):
             try:
-                text = data.decode("utf-8")
+                # utf-8-sig on the first line: a byte-order mark there is dropped, not read as JSON.
+                text = data.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError:
                 yield not_utf8(number, data.decode("utf-8", "surrogateescape").rstrip("\r\n"))
                 continue

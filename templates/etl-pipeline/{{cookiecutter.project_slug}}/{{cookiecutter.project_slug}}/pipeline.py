@@ -29,8 +29,9 @@ from .extensions import db
 from .extract import SourceError, extract
 from .load import load_orders, order_row, orders_table
 from .models import ERROR_MAX_LENGTH, UNFINISHED, Product, Run, utcnow
-from .quarantine import RejectWriter, clean
-from .records import Order, Reject
+from .quarantine import RejectWriter, check_reject_rate, clean
+from .records import Order, Raw, Reject
+from .upstream import read_api
 
 runs_table = Run.__table__
 
@@ -135,6 +136,12 @@ class Heartbeat:
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def open_source(source: Path) -> Iterator[Raw | Reject]:
+    """The records of `source`: an API's (ETL_API_SOURCES names it) or else the file's."""
+    url = current_app.config["ETL_API_SOURCES"].get(source.name)
+    return extract(source) if url is None else read_api(url)
 
 
 def get_run(run_id: int) -> dict | None:
@@ -314,6 +321,8 @@ def _work(
                     rejects.write(reject)
                 counts["loaded"] += len(loaded)
                 counts["rejected"] = rejects.count
+                # Raised here, inside the batch's transaction: this batch is rolled back, the earlier stay.
+                check_reject_rate(counts, max_rate)
                 if loaded:
                     batch_newest = max(order.ordered_at for order in loaded)
                     newest = batch_newest if newest is None else max(newest, batch_newest)
@@ -322,13 +331,15 @@ def _work(
                     progress(dict(counts))
 
             latest = utcnow() + FUTURE_TOLERANCE
-            orders = clean(counted(extract(source)), known_skus, rejects)
+            max_rate = current_app.config["ETL_MAX_REJECT_RATE"]
+            orders = clean(counted(open_source(source)), known_skus, rejects)
             orders = hold_back_old(refuse_future(orders, latest, rejects), watermark, rejects, engine)
             orders = skip_old(orders, watermark, counts)
             load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
             counts["rejected"] = rejects.count
+            check_reject_rate(counts, max_rate)  # the bad records after the last batch count too
     except Exception as error:  # recorded in the run log: callers read the status
-        if isinstance(error, SourceError):  # the file is wrong, not the code: one line says it all
+        if isinstance(error, SourceError):  # the source is wrong, not the code: one line says it all
             current_app.logger.error("run %s of %s failed: %s", run_id, source.name, error)
         else:
             current_app.logger.exception("run %s of %s failed", run_id, source.name)

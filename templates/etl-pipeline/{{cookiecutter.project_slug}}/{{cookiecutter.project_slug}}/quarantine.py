@@ -1,4 +1,5 @@
-"""Quarantine: set bad records aside with their line and reason, and let the good ones through."""
+"""Quarantine: set bad records aside with their line and reason, and let the good ones through;
+stop a run whose share of bad records says the source itself is broken (the data-quality gate)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,19 @@ from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
 # BEGIN SOLUTION quarantine
+from .extract import SourceError
 from .records import Order, Raw, Reject
 from .transform import parse_order
 # STUB
+# from .extract import SourceError
 # from .records import Order, Raw, Reject
 # END SOLUTION
 
 REJECTS_HEADER = ("line", "reason", "source")
+
+
+class TooManyRejects(SourceError):
+    """The data-quality gate stopped a run: it rejected more than ETL_MAX_REJECT_RATE of what it read."""
 
 
 class RejectWriter:
@@ -62,4 +69,19 @@ def clean(items: Iterable[Raw | Reject], known_skus: Container[str], rejects: Re
             yield item
         else:
             rejects.write(item)
+    # END SOLUTION
+
+
+def check_reject_rate(counts: dict, max_rate: float) -> None:
+    """Raise TooManyRejects when counts["rejected"] is more than `max_rate` (0.1 is 10 %) of counts["read"]."""
+    # BEGIN SOLUTION http-source
+    read, rejected = counts["read"], counts["rejected"]
+    if read and rejected > max_rate * read:
+        raise TooManyRejects(
+            f"stopped by the data-quality gate: {rejected:,} of {read:,} records rejected ({rejected / read:.1%}), "
+            f"more than ETL_MAX_REJECT_RATE ({max_rate:.1%})"
+        )
+    # STUB
+    # # Not done yet (exercise 14): there is no gate, a run loads whatever passes.
+    # return
     # END SOLUTION

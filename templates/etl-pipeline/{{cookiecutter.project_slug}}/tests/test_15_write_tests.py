@@ -1,4 +1,4 @@
-"""Exercise 14 (write-tests): your tests in pipeline_tests.py, graded against planted faults."""
+"""Exercise 15 (write-tests): your tests in pipeline_tests.py, graded against planted faults."""
 
 import json
 import os
