@@ -126,18 +126,30 @@ def test_a_post_is_queued_and_a_worker_runs_it(seeded, sample):
     )
 
 
-def test_an_unreachable_broker_answers_503_and_leaves_no_run(tmp_path, sample):
+@pytest.fixture
+def unreachable_broker_app(tmp_path):
+    """An app whose broker is out of reach (port 1: nothing listens there), torn down as the app fixture is."""
     from conftest import make_app
 
-    from {{ cookiecutter.project_slug }}.models import seed_products
+    from {{ cookiecutter.project_slug }}.extensions import db
 
-    # Port 1 of this machine: nothing listens there, so the connection is refused at once.
     app = make_app(
         tmp_path,
         CELERY_BROKER_URL="redis://127.0.0.1:1/0",
         # Give up at the first refusal (kombu retries for seconds by default).
         CELERY={"task_publish_retry": False, "broker_transport_options": {"max_retries": 0}},
     )
+    yield app
+    with app.app_context():  # close the pooled connections: PostgreSQL's driver warns about one left open
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def test_an_unreachable_broker_answers_503_and_leaves_no_run(unreachable_broker_app, tmp_path):
+    from {{ cookiecutter.project_slug }}.models import seed_products
+
+    app = unreachable_broker_app
     with app.app_context():
         seed_products()
     (tmp_path / "data").mkdir(exist_ok=True)
