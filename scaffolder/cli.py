@@ -214,6 +214,9 @@ def check(target, path, exercise, timeout, output_format) -> None:
     only = project.manifest.find(exercise) if exercise is not None else None
     exit_cleanly_on_signals()
     _end_interview_if_time_is_up(project)
+    from scaffolder.storage import utc_now
+
+    asked = utc_now()
     try:
         result = run_check(project, only=only, test_timeout=timeout)
     except TestRunError as err:
@@ -228,7 +231,7 @@ def check(target, path, exercise, timeout, output_format) -> None:
         else:
             raise
         raise SystemExit(1) from err
-    _record_results(project, result)
+    _record_results(project, result, asked)
     if output_format == "json":
         from scaffolder.results_json import results_document
 
@@ -280,14 +283,14 @@ def _echo_json(document: dict) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def _record_results(project, result) -> None:
-    """After a check: the journey's record of what passes, and a running take-home's history."""
+def _record_results(project, result, asked=None) -> None:
+    """After a check (asked for at `asked`): the journey's record of what passes, and a take-home's history."""
     from scaffolder.interview import record_check
     from scaffolder.journey import record_results
 
     passed, failed = _passed_and_failed(result)
     record_results(project.root, project.manifest, passed, failed)
-    record_check(project.root, passed, failed)
+    record_check(project.root, passed, failed, asked)
 
 
 def _end_interview_if_time_is_up(project) -> None:
@@ -553,7 +556,16 @@ def interview(what, path, minutes, seed, output_dir) -> None:
         click.echo(f"  cd {shlex.quote(_shown_path(made.path))}")
         click.echo("  read ASSIGNMENT.md, then `scaffolder check` as you go; `scaffolder interview submit` to hand in")
         return
-    project = find_project(path or Path("."))
+    from scaffolder.exceptions import NotAProjectError
+
+    try:
+        project = find_project(path or Path("."))
+    except NotAProjectError as err:
+        where = path or Path(".")
+        raise InputError(
+            f"No take-home in {where}: run `scaffolder interview {what}` inside the take-home's project, "
+            "or give its path."
+        ) from err
     attempt = load_attempt(project.root)
     if attempt is None:
         raise InputError(f"No take-home is running in {project.root}: `scaffolder interview LEVEL` starts one.")
@@ -565,9 +577,11 @@ def interview(what, path, minutes, seed, output_dir) -> None:
     if attempt.ended is not None:
         raise InputError(f"This take-home already ended ({attempt.ended_by}); its report is in INTERVIEW_REPORT.md.")
     from scaffolder.check import run_check
+    from scaffolder.storage import utc_now
 
-    _record_results(project, run_check(project))  # what passes as it is handed in
-    ended = end_attempt(project, "submit")
+    asked = utc_now()
+    _record_results(project, run_check(project), asked)  # what passes as it is handed in
+    ended = end_attempt(project, "submit", asked)
     _print_interview_status(project, ended)
     _open_report(project)
 

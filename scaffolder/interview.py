@@ -49,7 +49,8 @@ def choose_set(manifest: Manifest, minutes: int, seed: int) -> tuple[int, ...]:
     if not fitting:
         shortest = min(estimate(manifest, s) for s in manifest.interview_sets)
         raise InputError(
-            f"No take-home of {manifest.name} fits in {minutes} minutes; the shortest takes about {shortest}."
+            f"No take-home of {manifest.name} fits in {minutes} minutes; the shortest takes about {shortest}: "
+            f"use --minutes {shortest} or more."
         )
     full = [s for s in fitting if estimate(manifest, s) >= 0.6 * minutes] or fitting
     return random.Random(seed).choice(sorted(full))
@@ -150,8 +151,9 @@ def start_interview(level_or_name: str, minutes: int, seed: int | None, output_d
     except Exception:  # noqa: BLE001 -- not inside a project, which is what we want
         inside = None
     if inside is not None:
+        where = "is" if inside.root == output_dir else "is inside"
         raise InputError(
-            f"{output_dir} is inside the practice project {inside.root}: start an interview outside any project."
+            f"{output_dir} {where} the practice project {inside.root}: start an interview outside any project."
         )
     pairs = list_templates()
     chosen = [(t, m) for t, m in pairs if str(m.level) == level_or_name.strip() or t.name == level_or_name.strip()]
@@ -162,13 +164,9 @@ def start_interview(level_or_name: str, minutes: int, seed: int | None, output_d
     seed = seed if seed is not None else random.SystemRandom().randrange(10_000)
     numbers = choose_set(manifest, minutes, seed)
     assigned = [manifest.exercises[n - 1].slug for n in numbers]
-    made = new_project(
-        template,
-        {"project_slug": f"{manifest.name.replace('-', '_')}_takehome"},
-        output_dir,
-        no_input=True,
-        assigned=frozenset(assigned),
-    )
+    # The template's own names: its code is formatted for them (a longer package name would push
+    # given lines past the linter's limit, and the review would blame the candidate for them).
+    made = new_project(template, {}, output_dir, no_input=True, assigned=frozenset(assigned))
     attempt = Attempt(
         template=manifest.name,
         level=manifest.level,
@@ -216,7 +214,7 @@ def tasks_phrase(count: int) -> str:
     return f"{count} task" + ("s" if count != 1 else "")
 
 
-def record_check(root: Path, passed: list[str], failed: list[str]) -> Attempt | None:
+def record_check(root: Path, passed: list[str], failed: list[str], at: datetime | None = None) -> Attempt | None:
     """Add a check to a running take-home (a finished one is not changed).
 
     A check of one exercise changes only that exercise's standing: the others keep the last check's.
@@ -226,7 +224,8 @@ def record_check(root: Path, passed: list[str], failed: list[str]) -> Attempt | 
         if attempt.ended is None:
             before = set(attempt.checks[-1]["passed"]) if attempt.checks else set()
             now_passing = (before | set(passed)) - set(failed)
-            attempt.checks.append({"at": storage.utc_now().isoformat(), "passed": sorted(now_passing)})
+            when = at or storage.utc_now()  # when the check was asked for, not when it finished
+            attempt.checks.append({"at": when.isoformat(), "passed": sorted(now_passing)})
 
     return _change(root, change)
 
@@ -247,12 +246,12 @@ def end_if_time_is_up(project: Project) -> Attempt | None:
     return end_attempt(project, "time")
 
 
-def end_attempt(project: Project, how: str) -> Attempt:
-    """Mark the take-home ended and write its report."""
+def end_attempt(project: Project, how: str, at: datetime | None = None) -> Attempt:
+    """Mark the take-home ended (at `at`, when submit was asked; default now) and write its report."""
 
     def change(attempt: Attempt) -> None:
         if attempt.ended is None:
-            attempt.ended = min(storage.utc_now(), attempt.deadline).isoformat()
+            attempt.ended = min(at or storage.utc_now(), attempt.deadline).isoformat()
             attempt.ended_by = how
 
     attempt = _change(project.root, change)
@@ -298,7 +297,7 @@ class ReportFacts:
 
 def _minutes(attempt: Attempt, at: str | datetime) -> float:
     moment = datetime.fromisoformat(at) if isinstance(at, str) else at
-    return round((moment - attempt.start).total_seconds() / 60, 1)
+    return (moment - attempt.start).total_seconds() / 60
 
 
 def report_facts(project: Project, attempt: Attempt) -> ReportFacts:
@@ -349,14 +348,21 @@ def report_facts(project: Project, attempt: Attempt) -> ReportFacts:
         outcomes=tuple(outcomes),
         used_minutes=_minutes(attempt, ended),
         check_minutes=checks,
-        review=tuple(_review(project)),
+        review=tuple(_review(project, _candidate_files(manifest, attempt))),
         questions=questions,
         practise_next=tuple(practise),
     )
 
 
-def _review(project: Project) -> list[str]:
-    """The code review of `scaffolder review`, one line per finding: where, what, and why it matters."""
+def _candidate_files(manifest: Manifest, attempt: Attempt) -> frozenset[str]:
+    return frozenset(name for slug in attempt.assigned for name in manifest.find(slug).files)
+
+
+def _review(project: Project, files: frozenset[str]) -> list[str]:
+    """`scaffolder review`'s findings in the candidate's files, one line each: where, what, why it matters.
+
+    Given code is the hiring team's: a take-home review judges what the candidate wrote.
+    """
     from scaffolder.exceptions import ScaffolderError
     from scaffolder.review import review_project
 
@@ -364,4 +370,4 @@ def _review(project: Project) -> list[str]:
         review = review_project(project)
     except ScaffolderError as err:
         return [f"The review could not run: {err}"]
-    return [f"{f.where}: [{f.rule}] {f.message} Why it matters: {f.why}" for f in review.findings]
+    return [f"{f.where}: [{f.rule}] {f.message} Why it matters: {f.why}" for f in review.findings if f.file in files]

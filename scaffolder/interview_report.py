@@ -10,8 +10,8 @@ from scaffolder.interview import ReportFacts
 def _when(minutes: float | None) -> str:
     if minutes is None:
         return "never within the time"
-    whole = int(minutes)
-    return f"{whole} min {round((minutes - whole) * 60):02d} s"
+    seconds = int(minutes * 60)  # whole seconds, as a stopwatch shows them
+    return f"{seconds // 60} min {seconds % 60:02d} s"
 
 
 def _ending(facts: ReportFacts) -> str:
@@ -38,7 +38,8 @@ def report_markdown(facts: ReportFacts) -> str:
             f"| {o.exercise.number}. {o.exercise.title} | {'yes' if o.passes else 'no'} | "
             f"{_when(o.first_pass_minutes)} | {o.hints} |"
         )
-    lines += ["", f"Checks run: {len(facts.check_minutes)}. The timeline is in the HTML report.", ""]
+    handed_in = " (the last one when it was handed in)" if facts.attempt.ended_by == "submit" else ""
+    lines += ["", f"Checks run: {len(facts.check_minutes)}{handed_in}. The timeline is in the HTML report.", ""]
     lines += ["## Code review", ""]
     lines += [f"- {line}" for line in facts.review] or ["- No findings."]
     lines += ["", "## Questions to answer out loud", ""]
@@ -50,12 +51,16 @@ def report_markdown(facts: ReportFacts) -> str:
 
 # The timeline: one row per task, minutes across; a bar from the start to the first pass,
 # a diamond for each hint taken, a tick for each check along the top.
-WIDTH, LEFT, RIGHT, ROW, TOP = 760, 220, 20, 34, 44
+WIDTH, LEFT, RIGHT, ROW, TOP = 760, 270, 20, 34, 44
+LABEL = 38  # characters of a task's title shown beside its row (the whole title is its tooltip)
 
 
 def timeline_svg(facts: ReportFacts) -> str:
     attempt = facts.attempt
-    span = max(attempt.minutes, facts.used_minutes, 1)
+    # A take-home handed in early is drawn over the time used, not the whole allowance,
+    # so its events do not crowd the left edge; the time limit is then noted, off the chart.
+    zoomed = facts.used_minutes < attempt.minutes / 2
+    span = max(facts.used_minutes * 1.1, 2) if zoomed else max(attempt.minutes, facts.used_minutes, 1)
     plot = WIDTH - LEFT - RIGHT
 
     def x(minutes: float) -> float:
@@ -76,9 +81,11 @@ def timeline_svg(facts: ReportFacts) -> str:
         )
     for row, o in enumerate(facts.outcomes):
         y = TOP + row * ROW + ROW / 2
+        title = f"{o.exercise.number}. {o.exercise.title}"
+        shown = title if len(title) <= LABEL else title[: LABEL - 1] + "…"
         parts.append(
             f'<text x="{LEFT - 8}" y="{y + 4}" text-anchor="end" class="label">'
-            f"{escape(f'{o.exercise.number}. {o.exercise.title}'[:30])}</text>"
+            f"<title>{escape(title)}</title>{escape(shown)}</text>"
         )
         end = o.first_pass_minutes if o.first_pass_minutes is not None else min(facts.used_minutes, span)
         colour = "#c8e6c9" if o.first_pass_minutes is not None else "#ffcdd2"
@@ -98,14 +105,20 @@ def timeline_svg(facts: ReportFacts) -> str:
             )
     axis = TOP + ROW * len(facts.outcomes) + 8
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis}" y2="{axis}" stroke="#455a64"/>')
-    step = 15 if span <= 120 else 30
+    step = next(n for n in (1, 2, 5, 10, 15, 30, 60) if span / n <= 10)
     for minute in range(0, int(span) + 1, step):
         parts.append(f'<text x="{x(minute)}" y="{axis + 18}" text-anchor="middle" class="label">{minute}′</text>')
-    deadline = x(attempt.minutes)
-    parts.append(
-        f'<line x1="{deadline}" x2="{deadline}" y1="{TOP - 30}" y2="{axis}" stroke="#b71c1c" '
-        'stroke-dasharray="4 3"><title>time limit</title></line>'
-    )
+    if zoomed:
+        parts.append(
+            f'<text x="{WIDTH - RIGHT}" y="{TOP - 18}" text-anchor="end" class="label">'
+            f"time limit: {attempt.minutes}′, beyond the right edge</text>"
+        )
+    else:
+        deadline = x(attempt.minutes)
+        parts.append(
+            f'<line x1="{deadline}" x2="{deadline}" y1="{TOP - 30}" y2="{axis}" stroke="#b71c1c" '
+            'stroke-dasharray="4 3"><title>time limit</title></line>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -116,7 +129,8 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3em .6em; border-bottom: 1px solid #cfd8dc; }
 .yes { color: #2e7d32; font-weight: 600; } .no { color: #b71c1c; font-weight: 600; }
-.label { font-size: 12px; fill: #455a64; } .legend span { margin-right: 1.2em; } svg { max-width: 100%; height: auto; }
+.label { font-size: 12px; fill: #455a64; } .legend span { margin-right: 1.2em; }
+.chart { overflow-x: auto; } .chart svg { min-width: 700px; width: 100%; height: auto; }
 """
 
 
@@ -146,8 +160,9 @@ def report_html(facts: ReportFacts) -> str:
 <tbody>{rows}</tbody></table>
 <h2>Timeline</h2>
 <p class="legend"><span>▮ time to first pass (green) or unsolved (red)</span><span>● first pass</span>
-<span>◆ hint taken</span><span>| check run</span><span>┆ time limit</span></p>
-{timeline_svg(facts)}
+<span>◆ hint taken</span><span>| a check: green when every task passed, grey otherwise</span>
+<span>┆ time limit</span></p>
+<div class="chart">{timeline_svg(facts)}</div>
 <h2>Code review</h2><ul>{items(facts.review, "No findings.")}</ul>
 <h2>Questions to answer out loud</h2><ul>{items(questions, "None for these tasks.")}</ul>
 <h2>What to practise next</h2><ul>{items(facts.practise_next, "")}</ul>

@@ -27,13 +27,13 @@ def takehome(cli, fixture_templates, tmp_path, clock, monkeypatch):
     """A 30-minute take-home of the mini fixture whose task is exercise 2 (greet); the current folder is it."""
     result = cli("interview", "1", "--minutes", "30", "--seed", "7", "-o", tmp_path)
     assert result.exit_code == 0, result.output
-    path = tmp_path / "mini_takehome"
+    path = tmp_path / "mini_calc"
     monkeypatch.chdir(path)
     return path
 
 
 def solve_greet(path):
-    calc = path / "mini_takehome" / "calc.py"
+    calc = path / "mini_calc" / "calc.py"
     calc.write_text(calc.read_text().replace('    return ""\n', '    return f"Hello, {name}!"\n'))
 
 
@@ -45,7 +45,7 @@ def test_the_assignment_holds_only_the_chosen_briefs_and_the_rest_is_given(cli, 
     assert record(takehome)["assigned"] == ["greet"]
     assignment = (takehome / "ASSIGNMENT.md").read_text()
     assert "## Task 1: Greet someone" in assignment and "Add two numbers" not in assignment
-    assert "`mini_takehome/calc.py`" in assignment and "- `greet(name)`" in assignment
+    assert "`mini_calc/calc.py`" in assignment and "- `greet(name)`" in assignment
     assert "You have **30 minutes**" in assignment and "--seed 7" in assignment
     check = cli("check")
     assert "1 of 2 exercises pass" in check.stdout and "not started" in check.stdout
@@ -144,7 +144,7 @@ def test_bad_input_is_one_line(cli, fixture_templates, tmp_path, monkeypatch, ar
 def test_an_interview_is_not_started_inside_a_project(cli, project, monkeypatch):
     monkeypatch.chdir(project)
     result = cli("interview", "1")
-    assert result.exit_code == 2 and "is inside the practice project" in result.stderr
+    assert result.exit_code == 2 and "is the practice project" in result.stderr
     assert result.stderr.count("\n") == 1
 
 
@@ -163,3 +163,20 @@ def test_a_damaged_record_is_reported_and_kept(cli, takehome):
         assert result.exit_code == 1, result.output
         assert "is not a record this scaffolder understands" in result.stderr and result.stderr.count("\n") == 1
     assert path.read_text() == '{"version": 1, "template": "mini"}'
+
+
+def test_status_outside_a_take_home_says_where_to_run_it(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("interview", "submit")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "No take-home in .: run `scaffolder interview submit` inside the take-home's project" in result.stderr
+
+
+def test_a_take_home_handed_in_early_is_drawn_over_the_time_used(cli, takehome, clock):
+    clock.at = START + timedelta(minutes=3)
+    solve_greet(takehome)
+    cli("check")
+    clock.at = START + timedelta(minutes=5)
+    assert cli("interview", "submit").exit_code == 0
+    page = (takehome / "interview_report.html").read_text()
+    assert "time limit: 30′, beyond the right edge" in page and 'class="chart"' in page
