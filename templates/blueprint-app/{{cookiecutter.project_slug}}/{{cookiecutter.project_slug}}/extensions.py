@@ -13,6 +13,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm.exc import StaleDataError
@@ -45,23 +46,28 @@ limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers
 
 
 def commit_or_404() -> None:
-    """Commit the session; answer 404 Not Found when a row it updates was deleted meanwhile.
+    """Commit the session; answer 404 when a row it changes was deleted meanwhile, 409 when it was changed.
 
-    A view loads a post, changes it, then commits. If another request deletes
-    the post in between, the UPDATE (or the change of its tags) finds no row and
-    SQLAlchemy raises StaleDataError: for this user the post does not exist any
-    more. If another request gave the post the same new tag meanwhile, the
-    second (post, tag) row breaks the table's primary key (IntegrityError): that
-    is 409 Conflict, try again. Either way the session is rolled back, so
-    nothing half-done is kept.
+    A view loads a post, changes it, then commits. Another request may act on
+    the same post in between, and the commit then fails in one of two ways.
+    SQLAlchemy raises StaleDataError when an UPDATE or DELETE finds no row:
+    the post was deleted, or another edit already removed the (post, tag) row
+    this one removes. It raises IntegrityError when another edit already gave
+    the post a tag this one adds (the primary key of post_tags). So the error
+    alone does not say whether the post is gone: after rolling back (nothing
+    half-done is kept), look. A post that is gone is 404 for this user; one
+    that exists was changed at the same moment, 409 Conflict: load it again
+    and retry. Never call an existing post deleted.
     """
+    # The rows this commit changes, by class and primary key, read before the
+    # commit: after a rollback the objects are expired and cannot tell.
+    changed = [(type(obj), inspect(obj).identity) for obj in db.session.dirty]
     try:
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.session.rollback()
-        abort(404, description="This post does not exist any more: it was deleted while you were changing it.")
-    except IntegrityError:
-        db.session.rollback()
+        if any(key is not None and db.session.get(model, key) is None for model, key in changed):
+            abort(404, description="This post does not exist any more: it was deleted while you were changing it.")
         abort(409, description="Someone else changed this post at the same moment: load it again and retry.")
 
 
