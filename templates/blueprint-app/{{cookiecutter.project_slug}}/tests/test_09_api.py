@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 
 import pytest
 from conftest import AuthActions, RateLimitedConfig, committed_before_saving, file_database_app, make_app, save_post
@@ -206,6 +207,22 @@ def test_a_json_body_over_the_size_limit_answers_413(app, client, token):
     response = client.post("/api/posts", data=body, content_type="application/json", headers=bearer(token))
     assert response.status_code == 413, "a JSON body over MAX_CONTENT_LENGTH should answer 413, not 400"
     assert response.is_json and "error" in response.json, "the 413 should be a JSON error"
+
+
+def test_a_chunked_json_body_over_the_size_limit_answers_413(app, client, token):
+    # Sent in chunks, without Content-Length (as gunicorn passes it on): the size is known only by reading.
+    body = b'{"title": "big", "body": "' + b"x" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
+    response = client.post(
+        "/api/posts",
+        input_stream=io.BytesIO(body),
+        headers={**bearer(token), "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413 and response.is_json, (
+        "a JSON body over MAX_CONTENT_LENGTH sent without Content-Length (chunked) should answer a JSON 413 too, "
+        f"not {response.status_code}: Werkzeug stops reading at the limit without an error, and the cut body "
+        "then looks like broken JSON (400)"
+    )
 
 
 def test_a_token_for_the_username_in_another_case(client, auth):
