@@ -5,11 +5,15 @@ likes (one per test, for example), each with its own configuration: every
 extension keeps its per-app state in `app.extensions`, not on itself.
 """
 
-from flask import abort, current_app
+import smtplib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, abort, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_mail import Mail
+from flask_mail import Connection, Mail, Message
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -23,6 +27,71 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
 
+class TimedConnection(Connection):
+    """Flask-Mail's connection to the mail server, with a time limit (the setting MAIL_TIMEOUT, in seconds).
+
+    Flask-Mail opens it without one, and a server that accepts the connection
+    and never answers then keeps the caller waiting for ever. smtplib takes a
+    timeout: past it, every step (connecting, each command) raises TimeoutError.
+    """
+
+    def configure_host(self) -> smtplib.SMTP:
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        server_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = server_class(self.mail.server, self.mail.port, timeout=timeout)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+class BackgroundMail(Mail):
+    """Flask-Mail, sending off the request: `send` hands the message to a background thread and returns.
+
+    Talking to a mail server takes tens of milliseconds when it works and up
+    to MAIL_TIMEOUT seconds when it does not. A view that waited for it would
+    answer slower for a registered address than for an unknown one (which
+    tells who is registered), and a mail server that never answers would hold
+    every worker of the WSGI server. So one thread per process sends the mail,
+    one message after another, each in an application context of its own, and
+    logs a failure with its traceback. With MAIL_SUPPRESS_SEND (the tests,
+    development) nothing leaves the process, so the message is recorded (and
+    printed) at once.
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        super().__init__(app)
+        self._sender: ThreadPoolExecutor | None = None
+        self._sender_lock = threading.Lock()
+
+    def connect(self) -> Connection:
+        return TimedConnection(current_app.extensions["mail"])
+
+    def send(self, message: Message) -> None:
+        app = current_app._get_current_object()  # the real app object, not the proxy: the thread has no context
+        if app.extensions["mail"].suppress:
+            super().send(message)
+            return
+        self._background().submit(self._deliver, app, message)
+
+    def _background(self) -> ThreadPoolExecutor:
+        # Made on first use, so in each gunicorn worker, after the fork (a thread does not survive a fork).
+        with self._sender_lock:
+            if self._sender is None:
+                self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+            return self._sender
+
+    def _deliver(self, app: Flask, message: Message) -> None:
+        with app.app_context():
+            try:
+                super().send(message)
+            except Exception:
+                # No request is waiting for this any more: the log is where it shows.
+                app.logger.exception("could not send the mail %r", message.subject)
+
+
 # expire_on_commit=False: after a commit, objects keep the values just saved
 # instead of reading their row again on the next attribute access. A view that
 # commits and then shows the post (its id in a redirect, its JSON) needs no
@@ -31,7 +100,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
-mail = Mail()
+mail = BackgroundMail()
 
 login_manager = LoginManager()
 # Where @login_required sends anonymous visitors (with ?next=the page they wanted).
