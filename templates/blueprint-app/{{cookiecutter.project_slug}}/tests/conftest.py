@@ -100,31 +100,38 @@ def row_committed_after_first_check(app, table, **values):
 
 
 @contextmanager
-def deleted_before_saving(app, post_id):
-    """Delete the post (and its tag rows) from a second connection just before the app first changes a row.
+def committed_before_saving(app, *statements):
+    """Run `statements` on a second connection and commit them just before the app first changes a row.
 
-    That is what happens when another request deletes the post between a view
-    loading it and saving it. The list it gives holds True once the post was
-    deleted that way.
+    That is what happens when another request changes or deletes the same rows
+    between a view loading them and saving its own changes. The list it gives
+    holds True once the statements were committed that way.
     """
     with app.app_context():
         engine = db.engine
-    deleted = []
+    committed = []
 
-    def delete_first(conn, cursor, statement, parameters, context, executemany):
-        if deleted or not statement.lstrip().upper().startswith(("UPDATE", "DELETE")):
+    def commit_first(conn, cursor, statement, parameters, context, executemany):
+        if committed or not statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
             return
-        deleted.append(True)
+        committed.append(True)
         with engine.connect() as other:
-            other.execute(post_tags.delete().where(post_tags.c.post_id == post_id))
-            other.execute(db.delete(Post).where(Post.id == post_id))
+            for other_statement in statements:
+                other.execute(other_statement)
             other.commit()
 
-    event.listen(engine, "before_cursor_execute", delete_first)
+    event.listen(engine, "before_cursor_execute", commit_first)
     try:
-        yield deleted
+        yield committed
     finally:
-        event.remove(engine, "before_cursor_execute", delete_first)
+        event.remove(engine, "before_cursor_execute", commit_first)
+
+
+def deleted_before_saving(app, post_id):
+    """Delete the post (and its tag rows) from a second connection just before the app first changes a row."""
+    return committed_before_saving(
+        app, post_tags.delete().where(post_tags.c.post_id == post_id), db.delete(Post).where(Post.id == post_id)
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import pytest
 from conftest import (
     PASSWORD,
     AuthActions,
+    committed_before_saving,
     csrf_token_in,
     deleted_before_saving,
     file_database_app,
@@ -96,6 +97,20 @@ def test_the_post_page(client, auth, add_post):
     assert "&lt;script&gt;" in response.text, "Jinja should escape < and > in user content"
     assert client.get("/blog/999").status_code == 404, "a post that does not exist should answer 404"
     assert client.get(f"/blog/{2**64}").status_code == 404, "an id too big for the database should answer 404"
+
+
+@pytest.mark.parametrize("path", ["/blog/{}", "/blog/{}/edit", "/blog/{}/delete"])
+@pytest.mark.parametrize("post_id", [2**63, 10**25])
+def test_an_id_past_2_63_answers_404_to_every_method(client, auth, path, post_id):
+    auth.create_user("alice")
+    auth.login("alice")
+    url = path.format(post_id)
+    methods = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    answers = {method: client.open(url, method=method).status_code for method in methods}
+    assert set(answers.values()) == {404}, (
+        f"{url} names no post whatever the method, so every method should answer 404 Not Found, as for a missing "
+        f"post; got {answers} (a 405 for some methods tells that the route matched before the id was checked)"
+    )
 
 
 def test_writing_a_post(app, client, auth):
@@ -216,28 +231,46 @@ def test_a_tag_another_edit_gave_the_post_meanwhile_answers_409(tmp_path):
     save_post(app, alice, title="Another post", tags=["flask"])
     auth.login("alice")
     with app.app_context():
-        engine = db.engine
         flask_id = db.session.execute(db.select(Tag.id).where(Tag.name == "flask")).scalar_one()
-    raced = []
-
-    def tag_first(conn, cursor, statement, parameters, context, executemany):
-        # Just before the edit's first write, the other edit commits: post 1 gets the tag flask.
-        if raced or not statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
-            return
-        raced.append(True)
-        with engine.connect() as other:
-            other.execute(post_tags.insert().values(post_id=1, tag_id=flask_id))
-            other.commit()
-
-    event.listen(engine, "before_cursor_execute", tag_first)
-    try:
-        response = client.post("/blog/1/edit", data={"title": "Both", "body": "Edited.", "tags": "python, flask"})
-    except SQLAlchemyError as error:
-        pytest.fail(f"an edit that loses a race for the same tag failed with {error!r}: a 500")
-    finally:
-        event.remove(engine, "before_cursor_execute", tag_first)
+    # Just before the edit's first write, the other edit commits: post 1 gets the tag flask.
+    with committed_before_saving(app, post_tags.insert().values(post_id=1, tag_id=flask_id)) as raced:
+        try:
+            response = client.post("/blog/1/edit", data={"title": "Both", "body": "Edited.", "tags": "python, flask"})
+        except SQLAlchemyError as error:
+            pytest.fail(f"an edit that loses a race for the same tag failed with {error!r}: a 500")
     assert raced, "saving the edit should write to the database"
     assert response.status_code == 409, (
         f"when another edit gave the post the same tag meanwhile, the edit should answer 409 Conflict, "
         f"not {response.status_code}"
     )
+
+
+def test_an_edit_racing_another_edit_of_the_tags_answers_409_not_404(tmp_path):
+    # Two edits at once replace the post's tag python by flask: the other one commits first, so the
+    # (post, python) row this edit removes is already gone. The post still exists: never call it deleted.
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    alice = auth.create_user("alice")
+    save_post(app, alice, tags=["python"])
+    save_post(app, alice, title="Another post", tags=["flask"])
+    auth.login("alice")
+    with app.app_context():
+        tag_ids = dict(db.session.execute(db.select(Tag.name, Tag.id)).all())
+    other_edit = (
+        post_tags.delete().where(post_tags.c.post_id == 1, post_tags.c.tag_id == tag_ids["python"]),
+        post_tags.insert().values(post_id=1, tag_id=tag_ids["flask"]),
+    )
+    with committed_before_saving(app, *other_edit) as raced:
+        try:
+            response = client.post("/blog/1/edit", data={"title": "Mine", "body": "Edited.", "tags": "flask"})
+        except SQLAlchemyError as error:
+            pytest.fail(f"an edit racing another edit of the same post failed with {error!r}: a 500")
+    assert raced, "saving the edit should write to the database"
+    assert response.status_code == 409, (
+        "when another edit changed the post's tags while this one was saving, the post still exists: the edit "
+        f"should answer 409 Conflict (load it again and retry), not {response.status_code}"
+        + (" (404 says the post was deleted, and it was not)" if response.status_code == 404 else "")
+    )
+    with app.app_context():
+        assert db.session.get(Post, 1) is not None, "the post should still be there"

@@ -2,12 +2,13 @@
 
 import base64
 import hashlib
+import io
 
 import pytest
-from conftest import AuthActions, RateLimitedConfig, make_app
+from conftest import AuthActions, RateLimitedConfig, committed_before_saving, file_database_app, make_app, save_post
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import ApiToken, Post, User
+from {{ cookiecutter.project_slug }}.models import ApiToken, Post, Tag, User, post_tags
 
 pytestmark = pytest.mark.exercise("api")
 
@@ -155,6 +156,43 @@ def test_api_errors_are_json(client, token):
     assert "GET" in response.headers.get("Allow", ""), "the 405 should keep its Allow header"
 
 
+@pytest.mark.parametrize("post_id", [2**63, 10**25])
+def test_an_id_past_2_63_answers_a_json_404_to_every_method(client, token, post_id):
+    answers = {}
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        response = client.open(f"/api/posts/{post_id}", method=method, json={"title": "T"}, headers=bearer(token))
+        answers[method] = (response.status_code, response.is_json)
+    assert set(answers.values()) == {(404, True)}, (
+        f"/api/posts/{post_id} names no post whatever the method, so every method should answer a JSON 404, as for "
+        f"a missing post; got (status, is JSON) {answers}"
+    )
+
+
+def test_a_patch_racing_another_edit_of_the_tags_answers_409_not_404(tmp_path):
+    # Two PATCHes at once set the post's tags to ["flask"]: the other one commits first, so the
+    # (post, python) row this one removes is already gone. The post still exists: never call it deleted.
+    app = file_database_app(tmp_path)
+    client = app.test_client()
+    alice = AuthActions(app, client).create_user("alice")
+    token = client.post("/api/tokens", headers=basic("alice", "correct horse battery")).json["token"]
+    save_post(app, alice, tags=["python"])
+    save_post(app, alice, title="Another post", tags=["flask"])
+    with app.app_context():
+        tag_ids = dict(db.session.execute(db.select(Tag.name, Tag.id)).all())
+    other_patch = (
+        post_tags.delete().where(post_tags.c.post_id == 1, post_tags.c.tag_id == tag_ids["python"]),
+        post_tags.insert().values(post_id=1, tag_id=tag_ids["flask"]),
+    )
+    with committed_before_saving(app, *other_patch) as raced:
+        response = client.patch("/api/posts/1", json={"tags": ["flask"]}, headers=bearer(token))
+    assert raced, "PATCH with new tags should write to the database"
+    assert response.status_code == 409 and response.is_json, (
+        "when another request changed the post's tags while this PATCH was saving, the post still exists: the "
+        f"PATCH should answer a JSON 409 Conflict (load it again and retry), not {response.status_code}"
+        + (" (404 says the post was deleted, and it was not)" if response.status_code == 404 else "")
+    )
+
+
 def test_the_views_are_method_views():
     from flask.views import MethodView
 
@@ -169,6 +207,22 @@ def test_a_json_body_over_the_size_limit_answers_413(app, client, token):
     response = client.post("/api/posts", data=body, content_type="application/json", headers=bearer(token))
     assert response.status_code == 413, "a JSON body over MAX_CONTENT_LENGTH should answer 413, not 400"
     assert response.is_json and "error" in response.json, "the 413 should be a JSON error"
+
+
+def test_a_chunked_json_body_over_the_size_limit_answers_413(app, client, token):
+    # Sent in chunks, without Content-Length (as gunicorn passes it on): the size is known only by reading.
+    body = b'{"title": "big", "body": "' + b"x" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
+    response = client.post(
+        "/api/posts",
+        input_stream=io.BytesIO(body),
+        headers={**bearer(token), "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413 and response.is_json, (
+        "a JSON body over MAX_CONTENT_LENGTH sent without Content-Length (chunked) should answer a JSON 413 too, "
+        f"not {response.status_code}: Werkzeug stops reading at the limit without an error, and the cut body "
+        "then looks like broken JSON (400)"
+    )
 
 
 def test_a_token_for_the_username_in_another_case(client, auth):

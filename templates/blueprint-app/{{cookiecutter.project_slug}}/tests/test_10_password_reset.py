@@ -1,8 +1,10 @@
 """Exercise 10 (password-reset): a signed, expiring token sent by mail (Flask-Mail's outbox)."""
 
 import base64
+import logging
 import re
 import smtplib
+import threading
 
 import pytest
 from conftest import PASSWORD, AuthActions, csrf_token_in, make_app
@@ -206,12 +208,26 @@ class RealMailConfig(TestingConfig):
     MAIL_SERVER = "127.0.0.1"
 
 
-def test_an_unreachable_mail_server_changes_nothing_in_the_answer(monkeypatch, caplog):
+def error_logged(app):
+    """An event that is set when `app` logs an error, from any thread (mail is sent in the background)."""
+    logged = threading.Event()
+
+    class Handler(logging.Handler):
+        def emit(self, record):
+            if record.levelno >= logging.ERROR and record.exc_info:
+                logged.set()
+
+    app.logger.addHandler(Handler())
+    return logged
+
+
+def test_an_unreachable_mail_server_changes_nothing_in_the_answer(monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr(smtplib, "SMTP", refuse)
     app = make_app(RealMailConfig)
+    failed = error_logged(app)
     client = app.test_client()
     AuthActions(app, client).create_user("alice")
     known = client.post("/auth/reset", data={"email": "alice@example.com"})
@@ -222,6 +238,44 @@ def test_an_unreachable_mail_server_changes_nothing_in_the_answer(monkeypatch, c
     assert (unknown.status_code, unknown.headers.get("Location")) == (302, "/auth/login"), (
         "an unknown address should get the same redirect"
     )
-    assert any(record.levelname == "ERROR" and record.exc_info for record in caplog.records), (
-        "the failure should be logged as an error with its traceback (app.logger.exception)"
+    # wall-clock: a net for a failure that is never logged (it comes at once, from the mail's thread).
+    assert failed.wait(60), "the failure should be logged as an error with its traceback (app.logger.exception)"
+
+
+def test_a_mail_server_that_never_answers_holds_up_no_answer(monkeypatch):
+    request_thread = threading.get_ident()  # the test client answers the request on this thread
+    attempts = []  # (thread, timeout) of each connection to the mail server
+    release = threading.Event()
+
+    def never_answers(host, port, timeout=None, **kwargs):
+        attempts.append((threading.get_ident(), timeout))
+        if threading.get_ident() != request_thread:
+            release.wait(60)  # wall-clock: a net in case the test stops before releasing it
+        raise TimeoutError("the mail server accepted the connection and never answered")
+
+    monkeypatch.setattr(smtplib, "SMTP", never_answers)
+    app = make_app(RealMailConfig)
+    failed = error_logged(app)
+    client = app.test_client()
+    AuthActions(app, client).create_user("alice")
+    try:
+        known = client.post("/auth/reset", data={"email": "alice@example.com"})
+        unknown = client.post("/auth/reset", data={"email": "nobody@example.com"})
+        waited = [timeout for thread, timeout in attempts if thread == request_thread]
+    finally:
+        release.set()
+    assert not waited, (
+        "the answer to a reset for a registered address waited for the mail server: one that accepts the "
+        "connection and never replies would hold that answer (and a server worker) while an unknown address is "
+        "answered at once. Send with the project's `mail` (extensions.py), which sends in the background"
     )
+    answers = [(response.status_code, response.headers.get("Location")) for response in (known, unknown)]
+    assert answers == [(302, "/auth/login")] * 2, (
+        f"a registered and an unknown address should get the same redirect to /auth/login (got {answers})"
+    )
+    failed.wait(60)  # wall-clock: a net for a failure that is never logged; it comes once released
+    assert len(attempts) == 1, f"the mail should be tried exactly once (tried {len(attempts)} times)"
+    assert attempts[0][1] == app.config["MAIL_TIMEOUT"], (
+        f"the connection to the mail server should give up after MAIL_TIMEOUT seconds (timeout={attempts[0][1]!r})"
+    )
+    assert failed.is_set(), "the failure should be logged at ERROR with its traceback"

@@ -2,13 +2,16 @@
 
 import runpy
 import shlex
+import sqlite3
 from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import AuthActions, make_app
 from flask import Flask
+from markupsafe import escape
+from sqlalchemy import event
 
-from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }} import SITE_NAME, create_app
 from {{ cookiecutter.project_slug }}.config import ProductionConfig
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import User
@@ -226,3 +229,39 @@ def test_the_500_page_survives_a_database_error_of_a_logged_in_user():
         "the app's own 500 page (with the logged-in user's menu) should be shown: the error handler must roll "
         "the database session back before the page reads current_user, or the page fails too"
     )
+
+
+def test_the_500_page_survives_a_database_that_keeps_failing_for_a_logged_in_user():
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, instead of raising into the test
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    auth.create_user("alice")
+    auth.login("alice")
+    with app.app_context():
+        engine = db.engine
+    refused = []
+
+    def locked(conn, cursor, statement, parameters, context, executemany):
+        # Another process holds the database's write lock: every statement fails, the page's too.
+        refused.append(statement)
+        raise sqlite3.OperationalError("database is locked")
+
+    event.listen(engine, "before_cursor_execute", locked)
+    try:
+        response = client.get("/blog/")
+    except Exception as error:
+        pytest.fail(
+            f"while the database refuses every query, GET /blog/ for a logged-in user raised {error!r} out of the "
+            "app: the WSGI server then sends its own bare 'Internal Server Error'. The 500 handler must still "
+            "answer a page of the app's own, without the database, when its full page cannot be rendered"
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", locked)
+    assert refused, "GET /blog/ should query the database (the test makes every query fail)"
+    assert response.status_code == 500, "a database that refuses every query should answer 500"
+    assert "500 Internal Server Error" in response.text and escape(SITE_NAME) in response.text, (
+        "the answer should be the app's own error page (its title `500 Internal Server Error` and the site's name), "
+        "in a plain form that needs no database when the full page fails too"
+    )
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", "the error page keeps the security headers"

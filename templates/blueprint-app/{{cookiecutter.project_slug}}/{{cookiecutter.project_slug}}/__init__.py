@@ -10,7 +10,7 @@ from flask import Flask, redirect, url_for
 from flask_mail import Message, email_dispatched
 
 from . import commands, errors, lifecycle, logs
-from .validation import BoundedIntConverter
+from .routing import BoundedIntConverter
 
 # Shown in every page's title and header.
 SITE_NAME = "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\"') }}"

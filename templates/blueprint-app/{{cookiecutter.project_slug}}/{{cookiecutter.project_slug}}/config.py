@@ -25,6 +25,9 @@ class Config:
     PASSWORD_HASH_METHOD = None
     RESET_TOKEN_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_DEFAULT_SENDER = "blog@localhost"
+    # Seconds the background mail sender waits for the mail server at each step
+    # before it gives up and logs the failure (extensions.py, BackgroundMail).
+    MAIL_TIMEOUT = 10
     # The address people reach the site at, such as "https://blog.example.com".
     # Links in mail are built from it, never from the request's Host header,
     # which any client can set. Production takes it from FLASK_EXTERNAL_URL.

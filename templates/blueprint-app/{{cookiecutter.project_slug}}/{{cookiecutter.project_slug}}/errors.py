@@ -1,6 +1,6 @@
 """Error handlers for the whole app: HTML pages, and JSON under /api/."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -27,9 +27,26 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     if isinstance(error, SecurityError):
         # A Host header not in TRUSTED_HOSTS: Flask cannot build this app's URLs
         # for such a request, so the page template (full of url_for) is not used.
-        page = f"<!doctype html><title>{error.code} {escape(error.name)}</title><p>{escape(error.description)}</p>"
-        return page, error.code, headers
-    return render_template("errors/error.html", error=error), error.code, headers
+        return plain_page(error), error.code, headers
+    try:
+        return render_template("errors/error.html", error=error), error.code, headers
+    except Exception:
+        # The page reads the logged-in user, so a database that still fails
+        # (locked, down) breaks it too; an exception raised here would reach the
+        # WSGI server, which sends its own bare page. Answer a page that needs
+        # nothing but this code.
+        current_app.logger.exception("the error page could not be rendered; sending the plain one")
+        return plain_page(error), error.code, headers
+
+
+def plain_page(error: HTTPException) -> str:
+    """The error as a small HTML page that needs no template, no URL building and no database."""
+    site = escape(current_app.jinja_env.globals.get("site_name", ""))
+    title = f"{error.code} {escape(error.name)}"
+    return (
+        f"<!doctype html><html lang=en><title>{title} - {site}</title>"
+        f'<h1>{title}</h1><p>{escape(error.description)}</p><p><a href="/">{site}</a></p></html>'
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -21,7 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 # END SOLUTION
 
 from .extensions import db, login_manager
-from .validation import MAX_ID
+from .routing import MAX_ID
 
 USERNAME_MAX_LENGTH = 32
 EMAIL_MAX_LENGTH = 254

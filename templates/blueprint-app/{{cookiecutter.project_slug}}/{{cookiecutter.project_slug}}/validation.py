@@ -1,31 +1,15 @@
-"""Checks shared by the forms and the API: text, tags, page numbers, URL ids."""
+"""Checks shared by the forms and the API: text, tags, page numbers."""
 
 import re
 import unicodedata
 
 from flask import abort, request
-from werkzeug.routing import IntegerConverter, Map
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
-# The largest id a database integer column holds (SQLite, PostgreSQL bigint).
-MAX_ID = 2**63 - 1
 MAX_PAGE = 100_000
 TAG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 MAX_TAGS = 5
-
-
-class BoundedIntConverter(IntegerConverter):
-    """The `int` URL converter, limited to ids a database can hold.
-
-    `/blog/99999999999999999999` then matches no route (404) instead of
-    reaching the database driver, which cannot bind such a number (500).
-    """
-
-    def __init__(
-        self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed: bool = False
-    ) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def bad_character(text: str) -> str | None:

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import BadRequest, Unauthorized
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, Unauthorized
 
 from ..extensions import commit_or_404, db, limiter, login_rate_limit
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, authenticate, post_tags, tags_named
@@ -28,7 +28,7 @@ from .auth import issue_token, token_required
 # from flask import abort, request, url_for
 # from flask.typing import ResponseReturnValue
 # from flask.views import MethodView
-# from werkzeug.exceptions import BadRequest
+# from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 #
 # from ..models import Post
 # from ..validation import bad_character, parse_tags
@@ -57,6 +57,13 @@ def json_object() -> dict:
     """The request body as a JSON object, or abort with 400 saying what is wrong."""
     if not request.is_json:
         abort(400, description="Send a JSON object with 'Content-Type: application/json'.")
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(body) >= limit:
+        # A body sent without Content-Length (chunked) is cut at MAX_CONTENT_LENGTH
+        # by Werkzeug, without an error: the JSON parser would then see a broken
+        # document (400). A body that reaches the limit is too large: 413.
+        raise RequestEntityTooLarge()
     try:
         data = request.get_json()
     except (BadRequest, RecursionError):  # malformed JSON; deeply nested arrays exhaust the parser
