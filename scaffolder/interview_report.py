@@ -108,12 +108,7 @@ def timeline_svg(facts: ReportFacts) -> str:
     step = next(n for n in (1, 2, 5, 10, 15, 30, 60) if span / n <= 10)
     for minute in range(0, int(span) + 1, step):
         parts.append(f'<text x="{x(minute)}" y="{axis + 18}" text-anchor="middle" class="label">{minute}′</text>')
-    if zoomed:
-        parts.append(
-            f'<text x="{WIDTH - RIGHT}" y="{TOP - 18}" text-anchor="end" class="label">'
-            f"time limit: {attempt.minutes}′, beyond the right edge</text>"
-        )
-    else:
+    if not zoomed:
         deadline = x(attempt.minutes)
         parts.append(
             f'<line x1="{deadline}" x2="{deadline}" y1="{TOP - 30}" y2="{axis}" stroke="#b71c1c" '
@@ -130,8 +125,19 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3em .6em; border-bottom: 1px solid #cfd8dc; }
 .yes { color: #2e7d32; font-weight: 600; } .no { color: #b71c1c; font-weight: 600; }
 .label { font-size: 12px; fill: #455a64; } .legend span { margin-right: 1.2em; }
-.chart { overflow-x: auto; } .chart svg { min-width: 700px; width: 100%; height: auto; }
+.chart { overflow-x: auto; } .chart svg { min-width: 560px; width: 100%; height: auto; }
 """
+
+
+def _span_caption(facts: ReportFacts) -> str:
+    """What the chart's axis covers: the whole allowance, or (handed in early) the time used."""
+    attempt = facts.attempt
+    if facts.used_minutes < attempt.minutes / 2:
+        return (
+            f"The chart covers the {_when(facts.used_minutes)} used; the time limit, {attempt.minutes} minutes, "
+            "lies beyond its right edge."
+        )
+    return f"The chart covers the time limit of {attempt.minutes} minutes (dashed red line)."
 
 
 def report_html(facts: ReportFacts) -> str:
@@ -163,6 +169,7 @@ def report_html(facts: ReportFacts) -> str:
 <span>◆ hint taken</span><span>| a check: green when every task passed, grey otherwise</span>
 <span>┆ time limit</span></p>
 <div class="chart">{timeline_svg(facts)}</div>
+<p>{escape(_span_caption(facts))}</p>
 <h2>Code review</h2><ul>{items(facts.review, "No findings.")}</ul>
 <h2>Questions to answer out loud</h2><ul>{items(questions, "None for these tasks.")}</ul>
 <h2>What to practise next</h2><ul>{items(facts.practise_next, "")}</ul>

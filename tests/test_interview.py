@@ -179,4 +179,4 @@ def test_a_take_home_handed_in_early_is_drawn_over_the_time_used(cli, takehome, 
     clock.at = START + timedelta(minutes=5)
     assert cli("interview", "submit").exit_code == 0
     page = (takehome / "interview_report.html").read_text()
-    assert "time limit: 30′, beyond the right edge" in page and 'class="chart"' in page
+    assert "the time limit, 30 minutes, lies beyond its right edge" in page and 'class="chart"' in page
