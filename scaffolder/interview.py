@@ -337,10 +337,9 @@ def report_facts(project: Project, attempt: Attempt) -> ReportFacts:
                 f"Exercise {e.number} ({e.title}) did not pass: build it again from the brief in a practice "
                 f"project (`scaffolder new {manifest.name} --solved-through {e.number - 1}`)."
             )
-        elif outcome.hints:
-            practise.append(
-                f"Exercise {e.number} ({e.title}) passed with {outcome.hints} hint(s): do it again without."
-            )
+        elif helped := sum(m <= (outcome.first_pass_minutes or 0) for m in outcome.hint_minutes):
+            # Only hints taken before it first passed: one read afterwards helped nothing.
+            practise.append(f"Exercise {e.number} ({e.title}) passed with {helped} hint(s): do it again without.")
     practise.append(f"Answer this level's questions out loud: `scaffolder drill --level {manifest.level}`.")
     return ReportFacts(
         manifest=manifest,
