@@ -27,7 +27,9 @@ def refuses_to_start(start, case: str) -> None:
     try:
         start()
     except RuntimeError as error:
-        assert "FLASK_SECRET_KEY" in str(error), f"{case}: the RuntimeError should name FLASK_SECRET_KEY, not say {error}"
+        assert "FLASK_SECRET_KEY" in str(error), (
+            f"{case}: the RuntimeError should name FLASK_SECRET_KEY, not say {error}"
+        )
         return
     pytest.fail(
         f"{case}: the app started, but it should refuse with a RuntimeError naming FLASK_SECRET_KEY "
