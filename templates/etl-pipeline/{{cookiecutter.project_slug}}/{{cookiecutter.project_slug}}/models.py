@@ -27,6 +27,7 @@ SOURCE_MAX_LENGTH = 255
 ERROR_MAX_LENGTH = 500
 # The statuses of a run that is not finished: at most one such run per source.
 UNFINISHED = ("queued", "running")
+RUN_STATUSES = (*UNFINISHED, "succeeded", "failed")
 
 
 def utcnow() -> datetime:

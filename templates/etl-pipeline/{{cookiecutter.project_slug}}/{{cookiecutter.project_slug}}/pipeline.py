@@ -13,6 +13,7 @@ marks it failed, saying so, and keeps what it had loaded.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +34,8 @@ from .quarantine import RejectWriter, clean
 from .records import Order, Reject
 
 runs_table = Run.__table__
+# The run this thread or task works on: RunIdFilter copies it into every log record.
+current_run: contextvars.ContextVar[int | None] = contextvars.ContextVar("current_run", default=None)
 
 # progress(counts): called after each batch with the counts so far.
 Progress = Callable[[dict], None]
@@ -54,6 +57,23 @@ class SourceBusy(Exception):
         self.run_id = run_id
 
 
+class RunIdFilter(logging.Filter):
+    """Give every log record a `run_id` attribute: the run being worked on, or "-" outside a run."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        run_id = current_run.get()
+        record.run_id = "-" if run_id is None else run_id
+        return True
+
+
+def abandoned_runs(statuses: tuple[str, ...] = UNFINISHED) -> ColumnElement[bool]:
+    """The condition of a run in `statuses` whose heartbeat stopped more than ETL_RUN_STALE_SECONDS ago."""
+    stale = current_app.config["ETL_RUN_STALE_SECONDS"]
+    return runs_table.c.status.in_(statuses) & or_(
+        runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < utcnow() - timedelta(seconds=stale)
+    )
+
+
 def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNFINISHED) -> list[int]:
     """Mark failed every unfinished run (of `source`, or of any source) whose heartbeat stopped
     more than ETL_RUN_STALE_SECONDS ago; return their ids.
@@ -65,9 +85,7 @@ def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNF
     """
     stale = current_app.config["ETL_RUN_STALE_SECONDS"]
     now = utcnow()
-    abandoned = runs_table.c.status.in_(statuses) & or_(
-        runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < now - timedelta(seconds=stale)
-    )
+    abandoned = abandoned_runs(statuses)
     if source is not None:
         abandoned &= runs_table.c.source == source
     with db.engine.begin() as connection:
@@ -277,8 +295,12 @@ def run_pipeline(
     if not started:  # recovered as abandoned before it could start, or not queued at all
         current_app.logger.warning("run %s is not queued: not started", run_id)
         return get_run(run_id)
-    with Heartbeat(engine, run_id, current_app.config["ETL_RUN_STALE_SECONDS"] / 4, current_app.logger):
-        _work(source, run_id, batch_size, progress, known_skus, watermark)
+    token = current_run.set(run_id)  # the log records of this run carry its id
+    try:
+        with Heartbeat(engine, run_id, current_app.config["ETL_RUN_STALE_SECONDS"] / 4, current_app.logger):
+            _work(source, run_id, batch_size, progress, known_skus, watermark)
+    finally:
+        current_run.reset(token)
     return get_run(run_id)
 
 
