@@ -58,6 +58,19 @@ def test_a_first_run_loads_the_valid_records_and_rejects_the_planted_ones(seeded
     )
 
 
+def test_a_second_run_reports_progress_while_it_skips(seeded, sample):
+    path = sample("orders.csv", rows=300)
+    run(seeded, path, batch_size=20)
+    seen = []
+    second = run(seeded, path, batch_size=20, progress=seen.append)
+    assert second["loaded"] == 0, "the second run of the same file should load nothing"
+    reads = [counts["read"] for counts in seen]
+    assert len(reads) >= 5 and reads == sorted(reads), (
+        "a run that loads nothing (every order skipped) should still report its progress as it reads, "
+        f"about every two batches (batches of 20 over 300 records); progress was called with read = {reads}"
+    )
+
+
 def test_a_second_run_loads_nothing(seeded, sample, rows):
     path = sample("orders.csv", rows=300)
     first = run(seeded, path)

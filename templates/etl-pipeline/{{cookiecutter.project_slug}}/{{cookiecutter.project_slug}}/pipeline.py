@@ -317,11 +317,25 @@ def _work(
 
     counts = {"read": 0, "loaded": 0, "rejected": 0, "skipped": 0}
     newest: datetime | None = None  # this run's own watermark so far
+    reported = 0  # counts["read"] when progress was last recorded
+
+    def report(connection: Connection) -> None:
+        nonlocal reported
+        reported = counts["read"]
+        record_progress(connection, run_id, counts, newest)
+        if progress is not None:
+            progress(dict(counts))
 
     def counted(items: Iterable) -> Iterator:
         for item in items:
             counts["read"] += 1
             yield item
+            # A stretch with nothing to load (a second run of the same file skips every
+            # order) sends no batch: report the reading itself, at the pace batches would.
+            if counts["read"] - reported >= 2 * batch_size:
+                counts["rejected"] = rejects.count
+                with engine.begin() as connection:
+                    report(connection)
 
     try:
         rejects_file = rejects_path(source, run_id)
@@ -339,9 +353,7 @@ def _work(
                 if loaded:
                     batch_newest = max(order.ordered_at for order in loaded)
                     newest = batch_newest if newest is None else max(newest, batch_newest)
-                record_progress(connection, run_id, counts, newest)
-                if progress is not None:
-                    progress(dict(counts))
+                report(connection)
 
             latest = utcnow() + FUTURE_TOLERANCE
             orders = clean(counted(extract(source)), known_skus, rejects)
