@@ -129,3 +129,24 @@ def test_the_solved_etl_pipeline_passes_its_suite_on_postgresql(postgres_url, tm
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "database: postgresql" in result.stdout, "the project's suite should report that it ran on PostgreSQL"
     assert re.search(r"\b\d+ passed\b", result.stdout) and " skipped" not in result.stdout, result.stdout[-1000:]
+
+
+def test_the_benchmark_measures_postgresql_beside_its_floors(postgres_url, tmp_path):
+    """benchmark.py --postgres: the pipeline, COPY and executemany of the same valid rows load the same count."""
+    project = new_project(TEMPLATE, {}, tmp_path, no_input=True, solved=True, git=False).path
+    done = subprocess.run(
+        [sys.executable, "scripts/benchmark.py", "--rows", "2000", "--repeat", "1", "--postgres", postgres_url],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = {
+        kind: int(count.replace(",", ""))
+        for kind, count in re.findall(r"^\s*([\w-]+): .* rows/s .* loaded ([\d,]+)$", done.stdout, re.MULTILINE)
+    }
+    assert {"pg-copy", "pg-executemany", "pg-pipeline"} <= set(loaded), done.stdout
+    assert loaded["pg-pipeline"] == loaded["pg-copy"] == loaded["pg-executemany"] == loaded["pipeline"], done.stdout
+    for kind in ("pg-copy", "pg-executemany"):
+        assert re.search(rf"pg-pipeline rows/s = \d+\.\d\d x {kind}'s \(medians\)", done.stdout), done.stdout

@@ -74,7 +74,9 @@ def test_the_benchmark_prints_every_load_and_the_validating_loads_agree(tmp_path
     assert set(loaded) == {"bare", "same-table", "validated", "pipeline"}, done.stdout
     assert loaded["validated"] == loaded["pipeline"] == ROWS - planted, done.stdout
     for kind in ("bare", "same-table", "validated"):
-        assert re.search(rf"pipeline rows/s = \d+\.\d\d x the {kind} baseline's", done.stdout), done.stdout
+        assert re.search(rf"pipeline rows/s = \d+\.\d\d x {kind}'s \(medians\)", done.stdout), done.stdout
+    assert re.search(r"validated rows/s = \d+\.\d\d x same-table's", done.stdout), done.stdout
+    assert "interleaved" in done.stdout, "the kinds take turns, and the output says so"
 
 
 def test_a_postgresql_url_without_psycopg_stops_with_one_line_saying_what_to_install(tmp_path):

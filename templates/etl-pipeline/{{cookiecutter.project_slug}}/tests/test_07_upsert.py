@@ -1,6 +1,7 @@
 """Exercise 7 (upsert): idempotent re-runs, judged by the rows a second load leaves (on SQLite and PostgreSQL)."""
 
 import pytest
+from sqlalchemy import event
 
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.load import load_orders
@@ -44,3 +45,31 @@ def test_a_row_of_the_same_run_is_not_overwritten(seeded, new_run, new_order, ro
     assert (row["quantity"], row["source_line"]) == (1, 2), (
         "the same order_id twice in one run: the first occurrence should stay as it was"
     )
+
+
+def test_a_batch_is_one_statement_and_on_postgresql_comes_through_copy(seeded, new_run, new_order, rows):
+    run_id = new_run()
+    inserts = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if " ".join(statement.split()).upper().startswith("INSERT INTO ORDERS"):
+            inserts.append((executemany, parameters))
+
+    with seeded.app_context():
+        dialect = db.engine.dialect.name
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            load_orders(db.engine, [new_order(n) for n in range(50)], run_id=run_id, batch_size=50)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert len(rows("orders")) == 50, "the batch of 50 orders should be loaded"
+    assert len(inserts) == 1, f"one batch should reach the orders table in one INSERT statement, not {len(inserts)}"
+    executemany, parameters = inserts[0]
+    if dialect == "postgresql":
+        assert not executemany and not parameters, (
+            "on PostgreSQL the batch's rows should arrive by COPY into a staging table, so that the INSERT into "
+            "orders carries no row values (INSERT ... SELECT from the staging table); it was sent with "
+            f"{'a list of parameter sets' if executemany else 'parameters'}"
+        )
+    else:
+        assert executemany, "on SQLite the batch should be one executemany: one statement, a list of rows"

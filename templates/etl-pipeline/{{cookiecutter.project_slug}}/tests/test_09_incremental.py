@@ -1,6 +1,7 @@
 """Exercise 9 (incremental): the run log and the watermark."""
 
 import csv
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -55,6 +56,42 @@ def test_a_first_run_loads_the_valid_records_and_rejects_the_planted_ones(seeded
     assert len(rows("orders")) == expected_valid(300, suffix), "the orders table should hold the valid records"
     assert read_rejects(rejects_path(path, result["id"])) == planted, (
         "the rejects file should list every planted problem, with its line and exact reason"
+    )
+
+
+def test_a_second_run_reports_progress_while_it_skips(seeded, sample):
+    path = sample("orders.csv", rows=300)
+    run(seeded, path, batch_size=20)
+    seen = []
+    second = run(seeded, path, batch_size=20, progress=seen.append)
+    assert second["loaded"] == 0, "the second run of the same file should load nothing"
+    reads = [counts["read"] for counts in seen]
+    assert len(reads) >= 5 and reads == sorted(reads), (
+        "a run that loads nothing (every order skipped) should still report its progress as it reads, "
+        f"about every two batches (batches of 20 over 300 records); progress was called with read = {reads}"
+    )
+
+
+def test_a_second_run_of_an_unchanged_file_reads_no_order_back(seeded, sample):
+    path = sample("orders.csv", rows=300)
+    run(seeded, path)
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statement = " ".join(statement.split()).upper()
+        if statement.startswith("SELECT") and re.search(r"\bFROM ORDERS\b", statement):
+            statements.append(statement)
+
+    with seeded.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            second = run_pipeline(path)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert second["loaded"] == 0 and second["read"] == 300, "the second run should read all 300 records, load none"
+    assert not statements, (
+        "the file is byte for byte the one the last succeeded run loaded, so its old orders are stored as they are: "
+        f"the run should not read them back to compare; it sent {len(statements)} SELECT(s) from orders"
     )
 
 

@@ -169,3 +169,68 @@ def test_the_home_page_shows_a_revenue_chart_and_the_runs(api):
         "the page should show the orders loaded and their revenue, cancelled orders left out"
     )
     assert "run-1.csv" in html and "status-queued" in html, "the page should list the runs with their status"
+
+
+def set_run(app, run_id, **values):
+    """Write `values` into the run log row of `run_id`, as a worker would."""
+    from {{ cookiecutter.project_slug }}.models import Run
+
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(Run.__table__.update().where(Run.__table__.c.id == run_id).values(**values))
+
+
+def test_the_home_page_shows_a_run_whose_heartbeat_stopped_as_stalled(seeded, new_run):
+    now = datetime.now(UTC)
+    stale, live = new_run(), new_run()
+    # A worker stopped an hour ago in the middle of its run; another is working now.
+    set_run(seeded, stale, status="running", started_at=now - timedelta(hours=1), heartbeat_at=now - timedelta(hours=1))
+    set_run(seeded, live, status="running", started_at=now, heartbeat_at=now)
+    html = seeded.test_client().get("/").get_data(as_text=True)
+    assert html.count("status-stalled") == 1, (
+        "the home page should show the run whose heartbeat stopped an hour ago as stalled (and only that one)"
+    )
+    assert "<strong>1</strong><span>runs queued or running</span>" in html, (
+        "a stalled run should not be counted among the runs queued or running (1: the live one)"
+    )
+    assert "<strong>1</strong><span>runs stalled (no heartbeat)</span>" in html, "the page should count 1 stalled run"
+
+
+def test_metrics_are_read_from_the_run_log(seeded, new_run):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    done, failed, _queued = new_run(), new_run(), new_run()
+    set_run(seeded, done, status="succeeded", started_at=start, finished_at=start + timedelta(seconds=3),
+            read=10, loaded=7, rejected=2, skipped=1)  # fmt: skip
+    set_run(seeded, failed, status="failed", started_at=start, finished_at=start + timedelta(seconds=120),
+            read=5, loaded=0, rejected=5)  # fmt: skip
+    response = seeded.test_client().get("/metrics")
+    assert response.status_code == 200, f"GET /metrics should answer 200, not {response.status_code}"
+    assert response.mimetype == "text/plain", "metrics should be in the Prometheus text format (text/plain)"
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.get_data(as_text=True))
+        for sample in family.samples
+    }
+    runs = {status: samples[("etl_runs", (("status", status),))] for status in ("queued", "succeeded", "failed")}
+    assert runs == {"queued": 1, "succeeded": 1, "failed": 1}, f"etl_runs should count the runs by status: {runs}"
+    rows = {name: samples[("etl_rows_total", (("outcome", name),))] for name in ("read", "loaded", "rejected")}
+    assert rows == {"read": 15, "loaded": 7, "rejected": 7}, f"etl_rows_total should add up the runs' counts: {rows}"
+    assert samples[("etl_run_duration_seconds_count", ())] == 2, "both finished runs should be in the duration"
+    assert samples[("etl_run_duration_seconds_sum", ())] == pytest.approx(123), "their durations add up to 123 s"
+    assert samples[("etl_run_duration_seconds_bucket", (("le", "5.0"),))] == 1, "one run took at most 5 s"
+
+
+def test_log_records_of_a_run_carry_its_id(seeded, sample, caplog):
+    from {{ cookiecutter.project_slug }}.pipeline import run_pipeline
+
+    source = sample("broken.csv", rows=1)
+    source.write_bytes(b"no,header,we,know\n1,2,3,4\n")
+    with seeded.app_context(), caplog.at_level("INFO"):
+        run = run_pipeline(source)
+    assert run["status"] == "failed", "a file without the expected header should fail its run"
+    logged = [record for record in caplog.records if "failed" in record.getMessage()]
+    assert logged and all(getattr(record, "run_id", None) == run["id"] for record in logged), (
+        f"the log record of the failed run should carry its run_id ({run['id']}) as an attribute"
+    )

@@ -11,16 +11,19 @@ development configuration, `create_app({"DEBUG": True})`):
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response
+from flask.logging import default_handler
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
-from . import api, cli, errors, main, tasks
+from . import api, cli, errors, main, metrics, tasks
 from .extensions import db
+from .pipeline import RunIdFilter
 
 DEV_SECRET_KEY = "dev"  # nosec B105: public on purpose; refused unless create_app is given TESTING or DEBUG
 # The largest value of a signed 64-bit column: a bigger id names no row.
@@ -134,11 +137,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
+    init_logging(app)
     tasks.celery_init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(metrics.bp)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
@@ -147,6 +152,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return response
 
     return app
+
+
+def init_logging(app: Flask) -> None:
+    """Every record of the app's logger carries `run_id` (the run being worked on, or "-"),
+    and Flask's own handler shows it, in the web process and in a Celery worker alike."""
+    run_ids = RunIdFilter()
+    app.logger.addFilter(run_ids)  # for any handler: the attribute is on the record
+    default_handler.addFilter(run_ids)
+    default_handler.setFormatter(
+        logging.Formatter("[%(asctime)s] %(levelname)s in %(module)s [run %(run_id)s]: %(message)s")
+    )
 
 
 def check_secret_key(app: Flask) -> None:

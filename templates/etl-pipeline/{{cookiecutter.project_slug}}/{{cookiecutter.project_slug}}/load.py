@@ -21,9 +21,11 @@ from sqlalchemy import select
 # END SOLUTION
 # BEGIN SOLUTION upsert
 from sqlalchemy.dialects import postgresql, sqlite
-# STUB
-# END SOLUTION
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.schema import Column, MetaData, Table
+# STUB
+# from sqlalchemy.engine import Connection, Engine
+# END SOLUTION
 from sqlalchemy.sql import Insert
 
 # BEGIN SOLUTION dedupe
@@ -77,6 +79,28 @@ def upsert_statement(dialect_name: str) -> Insert:
         statement = sqlite.insert(orders_table)
     else:
         raise ValueError(f"no upsert for the {dialect_name} database")
+    return on_conflict_update(statement)
+    # STUB
+    # # A plain INSERT: it fails when an order_id is loaded a second time.
+    # return orders_table.insert()
+    # END SOLUTION
+
+
+def write_rows(connection: Connection, statement: Insert, rows: list[dict]) -> int:
+    """Write the rows of one batch (order_row dicts) with `statement`, in the connection's
+    transaction; return how many rows the database wrote."""
+    # BEGIN SOLUTION upsert
+    if connection.dialect.name == "postgresql":
+        return copy_upsert(connection, rows)
+    # STUB
+    # END SOLUTION
+    # A list of parameter sets: one executemany, not one INSERT per row.
+    return connection.execute(statement, rows).rowcount
+
+
+# BEGIN SOLUTION upsert
+def on_conflict_update(statement: postgresql.Insert | sqlite.Insert) -> Insert:
+    """`statement`, made to update the row already stored under the same order_id."""
     # `excluded` is the row that could not be inserted: copy its values over...
     changes = {name: statement.excluded[name] for name in orders_table.columns.keys() if name != "order_id"}
     # ...unless this run wrote the row itself: then the file holds the order twice,
@@ -86,12 +110,37 @@ def upsert_statement(dialect_name: str) -> Insert:
         set_=changes,
         where=orders_table.c.run_id != statement.excluded.run_id,
     )
-    # STUB
-    # # A plain INSERT: it fails when an order_id is loaded a second time.
-    # return orders_table.insert()
-    # END SOLUTION
 
 
+# PostgreSQL's fast path: COPY the batch into a temporary table of this session, then one
+# INSERT ... SELECT moves it into orders, settling conflicts as the upsert above does.
+# ON COMMIT DELETE ROWS empties it when the batch's transaction ends (a rollback does too).
+staging_table = Table(
+    "orders_staging",
+    MetaData(),
+    *(Column(column.name, column.type) for column in orders_table.columns),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DELETE ROWS",
+)
+COLUMNS = list(orders_table.columns.keys())
+STAGED_UPSERT = on_conflict_update(postgresql.insert(orders_table).from_select(COLUMNS, staging_table.select()))
+
+
+def copy_upsert(connection: Connection, rows: list[dict]) -> int:
+    """Upsert `rows` on PostgreSQL through COPY and a staging table; return how many were written."""
+    # Once per session (a pooled connection keeps it): the check reads only the catalogue.
+    staging_table.create(connection, checkfirst=True)
+    cursor = connection.connection.driver_connection.cursor()  # psycopg's own cursor: SQLAlchemy has no COPY
+    with cursor.copy(f"COPY {staging_table.name} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in COLUMNS])
+    # Unlike psycopg's executemany, one statement reports exactly how many rows it wrote
+    # (SQLAlchemy keeps an INSERT's count only when asked to).
+    return connection.execute(STAGED_UPSERT, execution_options={"preserve_rowcount": True}).rowcount
+
+
+# STUB
+# END SOLUTION
 def drop_duplicates(batch: list[Order]) -> tuple[list[Order], list[Reject]]:
     """Split a batch into first occurrences and Rejects for the orders repeated within it."""
     # BEGIN SOLUTION dedupe
@@ -163,10 +212,8 @@ def load_orders(
         with engine.begin() as connection:
             fresh, duplicates = drop_duplicates(batch)
             if fresh:
-                # A list of parameter sets: one executemany, not one INSERT per row.
-                rows = [order_row(order, run_id) for order in fresh]
-                result = connection.execute(statement, rows)
-                fresh, repeats = find_repeats(connection, fresh, run_id, result.rowcount)
+                written = write_rows(connection, statement, [order_row(order, run_id) for order in fresh])
+                fresh, repeats = find_repeats(connection, fresh, run_id, written)
                 duplicates += repeats
             if on_batch is not None:
                 on_batch(connection, fresh, duplicates)

@@ -1,11 +1,12 @@
 """A small HTML home page for the operator: totals, a chart of daily revenue, the latest runs."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import func
 
 from .api import money, revenue_cents
 from .extensions import db
 from .models import UNFINISHED, Order, Run
+from .pipeline import abandoned_runs
 
 bp = Blueprint("main", __name__)
 
@@ -49,20 +50,30 @@ def revenue_chart(days: list) -> dict:
     return chart
 
 
+def stalled_statuses() -> tuple[str, ...]:
+    """The statuses in which a run beats: with threads a queued run starts at once, so both;
+    on a task queue a queued run may wait its turn without a heartbeat, so only "running"."""
+    return UNFINISHED if current_app.config["ETL_RUNNER"] == "threads" else ("running",)
+
+
 @bp.get("/")
 def index() -> str:
-    runs = db.session.execute(db.select(Run).order_by(Run.id.desc()).limit(RECENT_RUNS)).scalars().all()
+    # A run whose process stopped still says "running" in the run log until the sweeper (or
+    # the next run of its source) marks it failed: show it as stalled meanwhile.
+    stalled = abandoned_runs(stalled_statuses())
+    runs = db.session.execute(db.select(Run, stalled.label("stalled")).order_by(Run.id.desc()).limit(RECENT_RUNS)).all()
     sold = Order.status != "cancelled"
     orders, revenue = db.session.execute(
         db.select(func.count(), func.sum(revenue_cents())).select_from(Order).where(sold)
     ).one()
-    unfinished = db.session.execute(
-        db.select(func.count()).select_from(Run).where(Run.status.in_(UNFINISHED))
-    ).scalar_one()
+    unfinished, stalled_count = db.session.execute(
+        db.select(func.count(), func.count().filter(stalled)).select_from(Run).where(Run.status.in_(UNFINISHED))
+    ).one()
     day = func.date(Order.ordered_at, type_=db.Date).label("day")
     latest = db.session.execute(
         db.select(day, func.count(), func.sum(revenue_cents())).where(sold).group_by(day).order_by(day.desc())
         .limit(CHART_DAYS)
     ).all()  # fmt: skip
-    totals = {"orders": orders, "revenue": shown(revenue), "unfinished": unfinished}
+    totals = {"orders": orders, "revenue": shown(revenue), "unfinished": unfinished - stalled_count}
+    totals["stalled"] = stalled_count
     return render_template("index.html", runs=runs, totals=totals, chart=revenue_chart(latest[::-1]))

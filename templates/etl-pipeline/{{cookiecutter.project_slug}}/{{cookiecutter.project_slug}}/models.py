@@ -27,6 +27,7 @@ SOURCE_MAX_LENGTH = 255
 ERROR_MAX_LENGTH = 500
 # The statuses of a run that is not finished: at most one such run per source.
 UNFINISHED = ("queued", "running")
+RUN_STATUSES = (*UNFINISHED, "succeeded", "failed")
 
 
 def utcnow() -> datetime:
@@ -144,6 +145,9 @@ class Run(db.Model):
     # STUB
     # id: Mapped[int] = mapped_column(primary_key=True)
     # END SOLUTION
+    # The SHA-256 of the source file as this run read it (given): a later run of the same,
+    # unchanged file knows that its old orders are stored as they are, without comparing them.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 def seed_products() -> int:

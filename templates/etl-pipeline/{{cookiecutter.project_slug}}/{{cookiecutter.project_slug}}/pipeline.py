@@ -13,6 +13,8 @@ marks it failed, saying so, and keeps what it had loaded.
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +36,8 @@ from .records import Order, Raw, Reject
 from .upstream import read_api
 
 runs_table = Run.__table__
+# The run this thread or task works on: RunIdFilter copies it into every log record.
+current_run: contextvars.ContextVar[int | None] = contextvars.ContextVar("current_run", default=None)
 
 # progress(counts): called after each batch with the counts so far.
 Progress = Callable[[dict], None]
@@ -55,6 +59,23 @@ class SourceBusy(Exception):
         self.run_id = run_id
 
 
+class RunIdFilter(logging.Filter):
+    """Give every log record a `run_id` attribute: the run being worked on, or "-" outside a run."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        run_id = current_run.get()
+        record.run_id = "-" if run_id is None else run_id
+        return True
+
+
+def abandoned_runs(statuses: tuple[str, ...] = UNFINISHED) -> ColumnElement[bool]:
+    """The condition of a run in `statuses` whose heartbeat stopped more than ETL_RUN_STALE_SECONDS ago."""
+    stale = current_app.config["ETL_RUN_STALE_SECONDS"]
+    return runs_table.c.status.in_(statuses) & or_(
+        runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < utcnow() - timedelta(seconds=stale)
+    )
+
+
 def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNFINISHED) -> list[int]:
     """Mark failed every unfinished run (of `source`, or of any source) whose heartbeat stopped
     more than ETL_RUN_STALE_SECONDS ago; return their ids.
@@ -66,9 +87,7 @@ def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNF
     """
     stale = current_app.config["ETL_RUN_STALE_SECONDS"]
     now = utcnow()
-    abandoned = runs_table.c.status.in_(statuses) & or_(
-        runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < now - timedelta(seconds=stale)
-    )
+    abandoned = abandoned_runs(statuses)
     if source is not None:
         abandoned &= runs_table.c.source == source
     with db.engine.begin() as connection:
@@ -239,6 +258,26 @@ def _stored_unchanged(orders: list[Order], rejects: RejectWriter, engine: Engine
             yield order
 
 
+def fingerprint(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks (constant memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unchanged_since(connection: Connection, source: str, digest: str) -> int | None:
+    """The id of the last succeeded run of `source` when it read the same bytes (`digest`), else None."""
+    last = connection.execute(
+        select(runs_table.c.id, runs_table.c.fingerprint)
+        .where(runs_table.c.source == source, runs_table.c.status == "succeeded")
+        .order_by(runs_table.c.id.desc())
+        .limit(1)
+    ).first()
+    return last.id if last is not None and last.fingerprint == digest else None
+
+
 def record_progress(connection: Connection, run_id: int, counts: dict, watermark: datetime | None) -> None:
     """Write the counts (read, loaded, rejected, skipped) and the watermark into the run's row."""
     # BEGIN SOLUTION incremental
@@ -274,18 +313,34 @@ def run_pipeline(
         run_id = create_run(source.name)
     if batch_size is None:
         batch_size = current_app.config["ETL_BATCH_SIZE"]
+    try:
+        digest = fingerprint(source)
+    except OSError:
+        digest = None  # the run fails on it below, with the reader's own message
     engine = db.engine
     with engine.begin() as connection:
         now = utcnow()
         start = update(runs_table).where(runs_table.c.id == run_id, runs_table.c.status == "queued")
-        started = connection.execute(start.values(status="running", started_at=now, heartbeat_at=now)).rowcount
+        started = connection.execute(
+            start.values(status="running", started_at=now, heartbeat_at=now, fingerprint=digest)
+        ).rowcount
         known_skus = set(connection.execute(select(Product.sku)).scalars())
         watermark = None if full else last_watermark(connection, source.name)
+        same_as = unchanged_since(connection, source.name, digest) if watermark is not None and digest else None
     if not started:  # recovered as abandoned before it could start, or not queued at all
         current_app.logger.warning("run %s is not queued: not started", run_id)
         return get_run(run_id)
-    with Heartbeat(engine, run_id, current_app.config["ETL_RUN_STALE_SECONDS"] / 4, current_app.logger):
-        _work(source, run_id, batch_size, progress, known_skus, watermark)
+    token = current_run.set(run_id)  # the log records of this run carry its id
+    try:
+        if same_as is not None:
+            current_app.logger.info(
+                "run %s: %s is byte for byte what run %s loaded: its old orders are skipped without comparing them",
+                run_id, source.name, same_as,
+            )  # fmt: skip
+        with Heartbeat(engine, run_id, current_app.config["ETL_RUN_STALE_SECONDS"] / 4, current_app.logger):
+            _work(source, run_id, batch_size, progress, known_skus, watermark, compare_old=same_as is None)
+    finally:
+        current_run.reset(token)
     return get_run(run_id)
 
 
@@ -296,17 +351,36 @@ def _work(
     progress: Progress | None,
     known_skus: set[str],
     watermark: datetime | None,
+    compare_old: bool = True,
 ) -> None:
-    """The body of a started run: extract, clean, skip, load; record its end in the run log."""
+    """The body of a started run: extract, clean, skip, load; record its end in the run log.
+
+    Without `compare_old` (the file is the one the last succeeded run read), the orders at or
+    before the watermark are taken as stored unchanged and skipped without reading them back.
+    """
     engine = db.engine
 
     counts = {"read": 0, "loaded": 0, "rejected": 0, "skipped": 0}
     newest: datetime | None = None  # this run's own watermark so far
+    reported = 0  # counts["read"] when progress was last recorded
+
+    def report(connection: Connection) -> None:
+        nonlocal reported
+        reported = counts["read"]
+        record_progress(connection, run_id, counts, newest)
+        if progress is not None:
+            progress(dict(counts))
 
     def counted(items: Iterable) -> Iterator:
         for item in items:
             counts["read"] += 1
             yield item
+            # A stretch with nothing to load (a second run of the same file skips every
+            # order) sends no batch: report the reading itself, at the pace batches would.
+            if counts["read"] - reported >= 2 * batch_size:
+                counts["rejected"] = rejects.count
+                with engine.begin() as connection:
+                    report(connection)
 
     try:
         rejects_file = rejects_path(source, run_id)
@@ -326,14 +400,14 @@ def _work(
                 if loaded:
                     batch_newest = max(order.ordered_at for order in loaded)
                     newest = batch_newest if newest is None else max(newest, batch_newest)
-                record_progress(connection, run_id, counts, newest)
-                if progress is not None:
-                    progress(dict(counts))
+                report(connection)
 
             latest = utcnow() + FUTURE_TOLERANCE
             max_rate = current_app.config["ETL_MAX_REJECT_RATE"]
             orders = clean(counted(open_source(source)), known_skus, rejects)
-            orders = hold_back_old(refuse_future(orders, latest, rejects), watermark, rejects, engine)
+            orders = refuse_future(orders, latest, rejects)
+            if compare_old:
+                orders = hold_back_old(orders, watermark, rejects, engine)
             orders = skip_old(orders, watermark, counts)
             load_orders(engine, orders, run_id=run_id, batch_size=batch_size, on_batch=on_batch)
             counts["rejected"] = rejects.count
