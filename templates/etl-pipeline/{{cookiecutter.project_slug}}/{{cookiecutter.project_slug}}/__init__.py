@@ -75,11 +75,11 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure one instance of the application.
 
-    `test_config` is a mapping that replaces the instance configuration: the
-    tests ask for testing mode, and `.flaskenv` asks for the development
-    configuration, `{"DEBUG": True}`. Without it (gunicorn, `flask --app`), the
-    instance folder and the environment configure the app, and a real secret
-    key is required.
+    `test_config` is a mapping applied last: the tests ask for testing mode (and
+    then nothing else is read), `.flaskenv` asks for the development
+    configuration, `{"DEBUG": True}`, over the instance folder and the
+    environment. Without it (gunicorn, `flask --app`), the instance folder and
+    the environment configure the app, and a real secret key is required.
     """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
@@ -109,10 +109,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
-    if test_config is None:
+    if test_config is None or not test_config.get("TESTING"):
+        # Production reads the instance folder and the environment, and so does development
+        # (.flaskenv's {"DEBUG": True}): that is where a learner names an API source or a database.
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()
-    else:
+    if test_config is not None:
         app.config.from_mapping(test_config)
     # Only a configuration chosen in code, for the tests or for development
     # (.flaskenv), may keep the public development key; never an environment
