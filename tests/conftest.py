@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,19 @@ def listing(root: Path) -> list[str]:
 
 
 __all__ = ["tree", "listing", "FIXTURE_TEMPLATES", "os"]
+
+
+# The moment the records' clock (scaffolder.storage.utc_now) shows in tests that move it.
+START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The records' clock, stopped at START and moved by the test: `clock.at = START + timedelta(...)`."""
+    from scaffolder import storage
+
+    class Clock:
+        at = START
+
+    monkeypatch.setattr(storage, "utc_now", lambda: Clock.at)
+    return Clock

@@ -5,26 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
-from scaffolder import drill, storage
+from scaffolder import drill
 from scaffolder.bank import Entry, Practice, question_bank
 
-START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The drill's clock, moved by the test: clock.at = ..."""
-
-    class Clock:
-        at = START
-
-    monkeypatch.setattr(storage, "utc_now", lambda: Clock.at)
-    return Clock
+from .conftest import START
 
 
 def asked(output: str) -> list[str]:

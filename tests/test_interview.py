@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from scaffolder import interview, storage
+from scaffolder import interview
 from scaffolder.manifest import parse_manifest
 
-START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        at = START
-
-    monkeypatch.setattr(storage, "utc_now", lambda: Clock.at)
-    return Clock
+from .conftest import START
 
 
 @pytest.fixture
