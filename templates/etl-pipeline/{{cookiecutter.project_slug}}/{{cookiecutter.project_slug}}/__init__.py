@@ -105,6 +105,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         ETL_WORKERS=2,
         # A run that has not written its heartbeat for this long was abandoned.
         ETL_RUN_STALE_SECONDS=60,
+        # A queued run may wait its turn on the task queue: only this long without starting is lost.
+        ETL_QUEUED_STALE_SECONDS=3600,
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

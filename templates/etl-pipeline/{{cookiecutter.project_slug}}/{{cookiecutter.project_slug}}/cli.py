@@ -108,7 +108,7 @@ def worker_command(beat: bool, loglevel: str) -> None:
     One run at a time (the solo pool): start more workers, here or on other
     machines that reach the same broker and database, to run more at once.
     """
-    arguments = ["worker", "--pool=solo", f"--loglevel={loglevel}"]
+    arguments = ["worker", "--pool=solo", "--concurrency=1", f"--loglevel={loglevel}"]
     if beat:
         arguments.append("--beat")
     current_app.extensions["celery"].worker_main(arguments)

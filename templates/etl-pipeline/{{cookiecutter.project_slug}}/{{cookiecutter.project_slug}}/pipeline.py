@@ -69,11 +69,22 @@ class RunIdFilter(logging.Filter):
 
 
 def abandoned_runs(statuses: tuple[str, ...] = UNFINISHED) -> ColumnElement[bool]:
-    """The condition of a run in `statuses` whose heartbeat stopped more than ETL_RUN_STALE_SECONDS ago."""
-    stale = current_app.config["ETL_RUN_STALE_SECONDS"]
-    return runs_table.c.status.in_(statuses) & or_(
-        runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < utcnow() - timedelta(seconds=stale)
-    )
+    """The condition of a run in `statuses` whose heartbeat stopped too long ago.
+
+    A running run writes its heartbeat every few seconds, so ETL_RUN_STALE_SECONDS of silence
+    means its process stopped. A queued run writes none while it waits its turn on a task
+    queue, which may rightly take long; only after ETL_QUEUED_STALE_SECONDS is its message
+    taken for lost (Redis gives a message a dead worker took back after its visibility
+    timeout, an hour by default).
+    """
+    now = utcnow()
+
+    def silent_for(seconds: int) -> ColumnElement[bool]:
+        return or_(runs_table.c.heartbeat_at.is_(None), runs_table.c.heartbeat_at < now - timedelta(seconds=seconds))
+
+    running = (runs_table.c.status == "running") & silent_for(current_app.config["ETL_RUN_STALE_SECONDS"])
+    queued = (runs_table.c.status == "queued") & silent_for(current_app.config["ETL_QUEUED_STALE_SECONDS"])
+    return runs_table.c.status.in_(statuses) & or_(running, queued)
 
 
 def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNFINISHED) -> list[int]:
