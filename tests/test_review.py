@@ -83,8 +83,9 @@ def review_boom():  # plant: probe
         (
             "blog/views.py",
             (
-                '@bp.route("/new", methods=["GET", "POST"])\n@login_required\ndef create():\n',
-                '@bp.route("/new", methods=["GET", "POST"])\ndef create():  # plant: login-required\n',
+                '@bp.route("/new", methods=["GET", "POST"])\n@login_required\ndef create() -> ResponseReturnValue:\n',
+                '@bp.route("/new", methods=["GET", "POST"])\n'
+                "def create() -> ResponseReturnValue:  # plant: login-required\n",
             ),
         ),
     ],

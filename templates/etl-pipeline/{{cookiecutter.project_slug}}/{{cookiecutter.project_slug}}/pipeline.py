@@ -382,16 +382,21 @@ def _work(
         if progress is not None:
             progress(dict(counts))
 
+    def report_reading() -> None:
+        """Record the reading alone, in its own short transaction (no batch carries it)."""
+        counts["rejected"] = rejects.count
+        with engine.begin() as connection:
+            report(connection)
+
     def counted(items: Iterable) -> Iterator:
         for item in items:
             counts["read"] += 1
             yield item
             # A stretch with nothing to load (a second run of the same file skips every
-            # order) sends no batch: report the reading itself, at the pace batches would.
+            # order) sends no batch: report the reading itself, at the pace batches would,
+            # one short transaction per two batches' worth of records, never one per record.
             if counts["read"] - reported >= 2 * batch_size:
-                counts["rejected"] = rejects.count
-                with engine.begin() as connection:
-                    report(connection)
+                report_reading()
 
     try:
         rejects_file = rejects_path(source, run_id)
