@@ -149,7 +149,11 @@ def test_the_project_works_in_the_tools_environment(rendered):
     settings = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     pytest_settings = settings["tool"]["pytest"]["ini_options"]
     assert int(pytest_settings.get("timeout", 0)) > 0, "the project's pytest config sets a per-test timeout"
-    assert pytest_settings.get("filterwarnings") == ["error"]
+    filters = pytest_settings.get("filterwarnings", [])
+    # Warnings are errors; the only exceptions are narrow ones, a message and a category each
+    # (etl-pipeline: kombu's embedded broker uses a loader SQLAlchemy 2.1 deprecates).
+    assert filters[:1] == ["error"], "the project's pytest config turns warnings into errors"
+    assert all(f.startswith("ignore:") and len(f.split(":")) >= 3 for f in filters[1:]), filters
     readme = (project / "README.md").read_text(encoding="utf-8")
     for second_environment in ("python -m venv", "pip install -e"):
         assert second_environment not in readme, (
