@@ -83,14 +83,8 @@ def practised(entry: Entry) -> bool:
 
 def drill_order(entries: list[Entry], cards: dict[str, Card], at: datetime) -> list[Entry]:
     """The questions to ask now: due ones by due date, then new ones (practised in code first), bank order kept."""
-    due = sorted((e for e in entries if e.question in cards and cards[e.question].due <= at), key=_due_key(cards))
-    new = [e for e in entries if e.question not in cards]
-    new.sort(key=lambda e: not practised(e))  # stable: the bank's order within each group
-    return due + new
-
-
-def _due_key(cards: dict[str, Card]):
-    return lambda entry: cards[entry.question].due
+    stats = drill_stats(entries, cards, at)
+    return stats.due_now + sorted(stats.new, key=lambda e: not practised(e))  # stable sort: bank order kept
 
 
 def grade(card: Card | None, rating: str, at: datetime) -> Card:
