@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder import storage
-from scaffolder.exceptions import InputError, StateError
+from scaffolder.exceptions import InputError, NotAProjectError, StateError
 from scaffolder.manifest import Exercise, Manifest
 from scaffolder.project import STATE_DIR, Project
 from scaffolder.storage import locked, read_versioned, write_json
@@ -146,9 +146,10 @@ def start_interview(level_or_name: str, minutes: int, seed: int | None, output_d
     from scaffolder.templates import list_templates
 
     output_dir = Path(output_dir).expanduser().absolute()
+    existing = next(d for d in (output_dir, *output_dir.parents) if d.exists())  # -o may name a new folder
     try:
-        inside = find_project(output_dir)
-    except Exception:  # noqa: BLE001 -- not inside a project, which is what we want
+        inside = find_project(existing)
+    except NotAProjectError:  # not inside a project, which is what we want
         inside = None
     if inside is not None:
         where = "is" if inside.root == output_dir else "is inside"

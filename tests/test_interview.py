@@ -171,3 +171,10 @@ def test_a_take_home_handed_in_early_is_drawn_over_the_time_used(cli, takehome, 
     assert cli("interview", "submit").exit_code == 0
     page = (takehome / "interview_report.html").read_text()
     assert "the time limit, 30 minutes, lies beyond its right edge" in page and 'class="chart"' in page
+
+
+def test_an_interview_is_not_started_in_a_new_folder_inside_a_project(cli, project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = cli("interview", "1", "-o", "takehome")
+    assert result.exit_code == 2 and "is inside the practice project" in result.stderr
+    assert not (project / "takehome").exists()
