@@ -97,3 +97,53 @@ def test_a_postgresql_url_without_psycopg_stops_with_one_line_saying_what_to_ins
             "DATABASE_URL names a PostgreSQL database, but its driver psycopg is not installed: "
             'run python -m pip install "scaffolder[postgres]" (or "psycopg[binary]"), or unset DATABASE_URL.'
         ], done.stderr
+
+
+WRITE_BOTH_WAYS = """
+import sqlite3, sys
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from sqlalchemy import insert
+from sqlalchemy.dialects import sqlite
+from {package} import create_app
+from {package}.extensions import db
+from {package}.load import on_conflict_update, order_row, orders_table, write_rows
+from {package}.models import Run, seed_products, utcnow
+from {package}.records import Order
+
+zone = timezone(timedelta(hours=2))
+orders = [Order(n + 2, f"W{{n}}", datetime(2024, 3, 1, n, 30, 15, 250, tzinfo=zone), "c@example.com",
+                "SKU-001", n + 1, Decimal("9.99"), "paid") for n in range(5)]
+own_literal = sqlite.insert(orders_table).on_conflict_do_update(
+    index_elements=["order_id"], set_={{"status": "changed"}}, where=orders_table.c.status != "cancelled")
+for name, statement in (("prepared", on_conflict_update(sqlite.insert(orders_table))),
+                        ("through-sqlalchemy", own_literal)):
+    path = sys.argv[1] + "/" + name + ".sqlite"
+    app = create_app({{"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + path}})
+    with app.app_context():
+        db.create_all()
+        seed_products()
+        with db.engine.begin() as connection:
+            connection.execute(insert(Run.__table__).values(id=1, source="s", created_at=utcnow()))
+            written = write_rows(connection, statement, [order_row(order, 1) for order in orders])
+        db.engine.dispose()
+    stored = sqlite3.connect(path).execute("SELECT * FROM orders ORDER BY order_id").fetchall()
+    print(name, written, stored)
+"""
+
+
+def test_both_ways_of_writing_a_batch_on_sqlite_store_the_same_values(tmp_path):
+    """write_rows hands SQLite ready tuples when every value comes from the rows (prepared), and
+    leaves a statement with values of its own (a learner's literal) to SQLAlchemy: both store
+    what SQLAlchemy itself would, dates as UTC text."""
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
+    package = next(path.parent.name for path in project.glob("*/load.py"))
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_BOTH_WAYS.format(package=package), str(tmp_path)],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+    assert lines["prepared"] == lines["through-sqlalchemy"], done.stdout
+    assert lines["prepared"].startswith("5 "), f"write_rows should report the 5 rows it wrote: {done.stdout}"
+    assert "'2024-03-01 02:30:15.000250'" in lines["prepared"], "dates are stored as UTC text, to the microsecond"

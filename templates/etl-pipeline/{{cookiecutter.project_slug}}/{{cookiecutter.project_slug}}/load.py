@@ -100,18 +100,19 @@ def write_rows(connection: Connection, statement: Insert, rows: list[dict]) -> i
         return copy_upsert(connection, rows)
     # STUB
     # END SOLUTION
-    if connection.dialect.name == "sqlite":
-        sql, values = prepared(statement, connection.dialect)
+    if connection.dialect.name == "sqlite" and (ready := prepared(statement, connection.dialect)) is not None:
+        sql, values = ready
         return connection.exec_driver_sql(sql, [values(row) for row in rows]).rowcount
     # A list of parameter sets: one executemany, not one INSERT per row.
     return connection.execute(statement, rows).rowcount
 
 
 @lru_cache(maxsize=8)  # a statement is built once per load: a few entries are enough
-def prepared(statement: Insert, dialect: Dialect) -> tuple[str, Callable[[dict], tuple]]:
+def prepared(statement: Insert, dialect: Dialect) -> tuple[str, Callable[[dict], tuple]] | None:
     """`statement` compiled once for SQLite: its SQL text, and a function that turns an
     order_row dict into the tuple of values its `?` marks take, each converted as its
-    column's type converts it (UTCDateTime's dates become text).
+    type converts it (UTCDateTime's dates become text). None when the statement also binds
+    values of its own (a literal in its WHERE, say): SQLAlchemy then fills those in.
 
     Given a list of dicts, `connection.execute` does that work again for every row of every
     batch, which costs about as much as SQLite's own work; a list of ready tuples goes to
@@ -119,11 +120,14 @@ def prepared(statement: Insert, dialect: Dialect) -> tuple[str, Callable[[dict],
     """
     compiled = statement.compile(dialect=dialect)
     names = compiled.positiontup  # the parameters' names, in the order of the `?` marks
+    binds = [compiled.binds[name] for name in names]
+    if not names or not all(bind.required for bind in binds):  # required: its value comes from each row
+        return None
     pick = itemgetter(*names)
     conversions = [
         (index, convert)
-        for index, name in enumerate(names)
-        if (convert := orders_table.c[name].type.bind_processor(dialect)) is not None
+        for index, bind in enumerate(binds)
+        if (convert := bind.type.bind_processor(dialect)) is not None
     ]
 
     def values(row: dict) -> tuple:
