@@ -120,8 +120,10 @@ def prepared(statement: Insert, dialect: Dialect) -> tuple[str, Callable[[dict],
     """
     compiled = statement.compile(dialect=dialect)
     names = compiled.positiontup  # the parameters' names, in the order of the `?` marks
+    if not names:  # no parameters, or named ones (a paramstyle chosen on the engine)
+        return None
     binds = [compiled.binds[name] for name in names]
-    if not names or not all(bind.required for bind in binds):  # required: its value comes from each row
+    if not all(bind.required for bind in binds):  # required: its value comes from each row
         return None
     pick = itemgetter(*names)
     conversions = [
