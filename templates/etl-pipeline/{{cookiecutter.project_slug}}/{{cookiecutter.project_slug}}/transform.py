@@ -48,13 +48,12 @@ def parse_order(raw: Raw, known_skus: Container[str]) -> Order | Reject:
     """Validate, normalise and convert one record; the first problem found is the reason."""
     # BEGIN SOLUTION transform
     fields = raw.fields
-    try:  # the usual record (every line of a CSV file): each field there, as text
-        values = [fields[name].strip() for name in records.FIELDS]
-    except (KeyError, AttributeError):  # a field is absent, or a JSON value that is not text
-        values = [text(fields.get(name)) for name in records.FIELDS]
-    if not all(values):
-        missing = records.FIELDS[[bool(value) for value in values].index(False)]
-        return Reject(raw.line, records.missing(missing), source_text(raw))
+    values = []
+    for name in records.FIELDS:
+        value = text(fields.get(name))
+        if not value:
+            return Reject(raw.line, records.missing(name), source_text(raw))
+        values.append(value)
     order_id, ordered_at, customer, sku, quantity, unit_price, status = values
 
     def reject(reason: str) -> Reject:
