@@ -55,11 +55,16 @@ WIDTH, LEFT, RIGHT, ROW, TOP = 760, 270, 20, 34, 44
 LABEL = 38  # characters of a task's title shown beside its row (the whole title is its tooltip)
 
 
+def zoomed_in(facts: ReportFacts) -> bool:
+    """Whether the chart is drawn over the time used instead of the whole allowance: a
+    take-home handed in early, whose events would otherwise crowd the left edge."""
+    return facts.used_minutes < facts.attempt.minutes / 2
+
+
 def timeline_svg(facts: ReportFacts) -> str:
     attempt = facts.attempt
-    # A take-home handed in early is drawn over the time used, not the whole allowance,
-    # so its events do not crowd the left edge; the time limit is then noted, off the chart.
-    zoomed = facts.used_minutes < attempt.minutes / 2
+    # Zoomed, the time limit lies beyond the right edge: the caption under the chart says so.
+    zoomed = zoomed_in(facts)
     span = max(facts.used_minutes * 1.1, 2) if zoomed else max(attempt.minutes, facts.used_minutes, 1)
     plot = WIDTH - LEFT - RIGHT
 
@@ -132,7 +137,7 @@ th, td { text-align: left; padding: .3em .6em; border-bottom: 1px solid #cfd8dc;
 def _span_caption(facts: ReportFacts) -> str:
     """What the chart's axis covers: the whole allowance, or (handed in early) the time used."""
     attempt = facts.attempt
-    if facts.used_minutes < attempt.minutes / 2:
+    if zoomed_in(facts):
         return (
             f"The chart covers the {_when(facts.used_minutes)} used; the time limit, {attempt.minutes} minutes, "
             "lies beyond its right edge."
