@@ -1,12 +1,12 @@
 """A small HTML home page for the operator: totals, a chart of daily revenue, the latest runs."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from sqlalchemy import func
 
 from .api import money, revenue_cents
 from .extensions import db
 from .models import UNFINISHED, Order, Run
-from .pipeline import abandoned_runs
+from .pipeline import abandoned_runs, stalled_statuses
 
 bp = Blueprint("main", __name__)
 
@@ -48,12 +48,6 @@ def revenue_chart(days: list) -> dict:
         )
     chart.update(first=days[0][0].isoformat(), last=days[-1][0].isoformat(), peak=shown(peak))
     return chart
-
-
-def stalled_statuses() -> tuple[str, ...]:
-    """The statuses in which a run beats: with threads a queued run starts at once, so both;
-    on a task queue a queued run may wait its turn without a heartbeat, so only "running"."""
-    return UNFINISHED if current_app.config["ETL_RUNNER"] == "threads" else ("running",)
 
 
 @bp.get("/")

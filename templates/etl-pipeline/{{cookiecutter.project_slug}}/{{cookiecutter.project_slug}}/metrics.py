@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, case, extract, func, select
 
 from .extensions import db
 from .models import RUN_STATUSES, Run
-from .pipeline import abandoned_runs
+from .pipeline import abandoned_runs, stalled_statuses
 
 bp = Blueprint("metrics", __name__)
 
@@ -46,10 +46,11 @@ class RunLogCollector(Collector):
             runs.add_metric([status], by_status.get(status, 0))
         yield runs
 
-        stalled = db.session.execute(select(func.count()).where(abandoned_runs(("running",)))).scalar_one()
+        # The runs the home page shows as stalled: the same condition, so the two agree.
+        stalled = db.session.execute(select(func.count()).where(abandoned_runs(stalled_statuses()))).scalar_one()
         yield GaugeMetricFamily(
             "etl_runs_stalled",
-            "Running runs whose heartbeat is older than ETL_RUN_STALE_SECONDS (their process stopped).",
+            "Unfinished runs whose heartbeat stopped (their process stopped): see abandoned_runs.",
             value=stalled,
         )
 

@@ -87,6 +87,12 @@ def abandoned_runs(statuses: tuple[str, ...] = UNFINISHED) -> ColumnElement[bool
     return runs_table.c.status.in_(statuses) & or_(running, queued)
 
 
+def stalled_statuses() -> tuple[str, ...]:
+    """The statuses in which a run beats: with threads a queued run starts at once, so both;
+    on a task queue a queued run may wait its turn without a heartbeat, so only "running"."""
+    return UNFINISHED if current_app.config["ETL_RUNNER"] == "threads" else ("running",)
+
+
 def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNFINISHED) -> list[int]:
     """Mark failed every unfinished run (of `source`, or of any source) whose heartbeat stopped
     more than ETL_RUN_STALE_SECONDS ago; return their ids.
