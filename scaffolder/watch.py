@@ -141,7 +141,11 @@ class Watcher:
         self.test_timeout = test_timeout
         self.server = start_fork_server() if fork else None
         self.last: CheckResult | None = None
-        self._changes: queue.Queue[set[str] | Exception] = queue.Queue()
+        # SimpleQueue, not Queue: its get() is written in C and Ctrl-C can interrupt it anywhere.
+        # Queue.get(timeout=...) waits on a threading.Condition, and a KeyboardInterrupt that lands
+        # inside that wait can leave its lock released, so leaving the `with` fails with
+        # "RuntimeError: release unlocked lock" instead of stopping quietly.
+        self._changes: queue.SimpleQueue[set[str] | Exception] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -194,7 +198,7 @@ class Watcher:
                 raise WatchError(f"Cannot watch {self.project.root} for changes: {batch}.")
             changed |= batch
             while not self._changes.empty():
-                more = self._changes.get()
+                more = self._changes.get_nowait()
                 if isinstance(more, set):
                     changed |= more
         return changed

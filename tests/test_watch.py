@@ -128,7 +128,8 @@ def ctrl_c_ends_it(process, lines) -> str:
     Returns everything watch printed.
     """
     os.killpg(process.pid, signal.SIGINT)
-    assert process.wait(timeout=WAIT) == 0
+    code = process.wait(timeout=WAIT)
+    assert code == 0, f"exit code {code}; watch printed:\n{lines.drain()}"
     lines.wait_for("Stopped watching.")
     return lines.drain()
 
