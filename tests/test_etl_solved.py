@@ -147,3 +147,42 @@ def test_both_ways_of_writing_a_batch_on_sqlite_store_the_same_values(tmp_path):
     assert lines["prepared"] == lines["through-sqlalchemy"], done.stdout
     assert lines["prepared"].startswith("5 "), f"write_rows should report the 5 rows it wrote: {done.stdout}"
     assert "'2024-03-01 02:30:15.000250'" in lines["prepared"], "dates are stored as UTC text, to the microsecond"
+
+
+def test_a_recovered_run_says_which_silence_ended_it(tmp_path):
+    """A running run is given up after ETL_RUN_STALE_SECONDS without a heartbeat, a queued one after
+    ETL_QUEUED_STALE_SECONDS without starting: each failed run's error names its own limit."""
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
+    package = next(path.parent.name for path in project.glob("*/load.py"))
+    done = subprocess.run(
+        [sys.executable, "-c", RECOVER_BOTH.format(package=package), str(tmp_path)],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    errors = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+    assert errors["running"] == "abandoned: no heartbeat for over 60 seconds (its process stopped)", done.stdout
+    assert errors["queued"] == "abandoned: queued for over 3600 seconds and never started", done.stdout
+
+
+RECOVER_BOTH = """
+import sys
+from datetime import timedelta
+from sqlalchemy import insert, select
+from {package} import create_app
+from {package}.extensions import db
+from {package}.models import Run, utcnow
+from {package}.pipeline import recover_abandoned
+
+app = create_app({{"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1] + "/runs.sqlite"}})
+with app.app_context():
+    db.create_all()
+    long_ago = utcnow() - timedelta(days=1)
+    with db.engine.begin() as connection:
+        for number, status in enumerate(("running", "queued"), start=1):
+            connection.execute(insert(Run.__table__).values(
+                id=number, source=status + ".csv", status=status, created_at=long_ago, heartbeat_at=long_ago))
+    assert sorted(recover_abandoned()) == [1, 2]
+    with db.engine.connect() as connection:
+        for source, error in connection.execute(select(Run.source, Run.error).order_by(Run.id)):
+            print(source.removesuffix(".csv"), error)
+"""

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -94,15 +94,16 @@ def stalled_statuses() -> tuple[str, ...]:
 
 
 def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNFINISHED) -> list[int]:
-    """Mark failed every unfinished run (of `source`, or of any source) whose heartbeat stopped
-    more than ETL_RUN_STALE_SECONDS ago; return their ids.
+    """Mark failed every unfinished run (of `source`, or of any source) that `abandoned_runs`
+    finds; return their ids. Each one's error says how long it was silent.
 
     `statuses` narrows it: ("running",) leaves alone the queued runs, which may be
     waiting their turn on a task queue. Only the status changes: the batches such a
     run committed stay loaded, and its counts and watermark (written with each batch)
     stay true.
     """
-    stale = current_app.config["ETL_RUN_STALE_SECONDS"]
+    running_stale = current_app.config["ETL_RUN_STALE_SECONDS"]
+    queued_stale = current_app.config["ETL_QUEUED_STALE_SECONDS"]
     now = utcnow()
     abandoned = abandoned_runs(statuses)
     if source is not None:
@@ -110,7 +111,13 @@ def recover_abandoned(source: str | None = None, statuses: tuple[str, ...] = UNF
     with db.engine.begin() as connection:
         ids = list(connection.execute(select(runs_table.c.id).where(abandoned)).scalars())
         if ids:
-            error = f"abandoned: no heartbeat for over {stale} seconds (its process stopped)"
+            error = case(
+                (
+                    runs_table.c.status == "queued",
+                    f"abandoned: queued for over {queued_stale} seconds and never started",
+                ),
+                else_=f"abandoned: no heartbeat for over {running_stale} seconds (its process stopped)",
+            )
             connection.execute(
                 update(runs_table)
                 .where(runs_table.c.id.in_(ids), abandoned)
