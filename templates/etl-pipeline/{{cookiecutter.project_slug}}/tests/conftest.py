@@ -151,6 +151,18 @@ def new_run(seeded):
     return add
 
 
+@pytest.fixture
+def set_run(seeded):
+    """set_run(run_id, **values): write `values` into the run log row of `run_id`, as a worker would."""
+    from {{ cookiecutter.project_slug }}.pipeline import runs_table
+
+    def write(run_id, **values):
+        with seeded.app_context(), db.engine.begin() as connection:
+            connection.execute(runs_table.update().where(runs_table.c.id == run_id).values(**values))
+
+    return write
+
+
 class CountingStatements:
     """Counts INSERT statements into a table, and commits, on an engine (through SQLAlchemy events)."""
 

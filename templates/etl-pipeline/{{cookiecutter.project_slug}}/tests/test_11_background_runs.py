@@ -261,24 +261,15 @@ def test_a_full_pool_answers_503_and_starts_nothing(seeded, sample, monkeypatch)
     wait_for_worker(again.get_json()["id"])
 
 
-def test_an_abandoned_run_is_recovered(api, seeded, sample, rows):
+def test_an_abandoned_run_is_recovered(api, seeded, sample, rows, new_run, set_run):
     from datetime import datetime, timezone
 
-    from {{ cookiecutter.project_slug }}.extensions import db
-    from {{ cookiecutter.project_slug }}.pipeline import create_run, runs_table
-
     sample("orders.csv", rows=40)
-    with seeded.app_context():
-        # A run that loaded one batch, then its process stopped (a restart): still 'running',
-        # its last heartbeat long ago.
-        run_id = create_run("orders.csv")
-        long_ago = datetime(2000, 1, 1, tzinfo=timezone.utc)
-        with db.engine.begin() as connection:
-            connection.execute(
-                runs_table.update()
-                .where(runs_table.c.id == run_id)
-                .values(status="running", heartbeat_at=long_ago, loaded=7, read=8, watermark=long_ago)
-            )
+    # A run that loaded one batch, then its process stopped (a restart): still 'running',
+    # its last heartbeat long ago.
+    run_id = new_run("orders.csv")
+    long_ago = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    set_run(run_id, status="running", heartbeat_at=long_ago, loaded=7, read=8, watermark=long_ago)
     fresh = api.post("/api/runs", json={"source": "orders.csv"})
     assert fresh.status_code == 202, (
         f"a run whose heartbeat stopped long ago should not block its source: POST answered {fresh.status_code}"

@@ -171,21 +171,12 @@ def test_the_home_page_shows_a_revenue_chart_and_the_runs(api):
     assert "run-1.csv" in html and "status-queued" in html, "the page should list the runs with their status"
 
 
-def set_run(app, run_id, **values):
-    """Write `values` into the run log row of `run_id`, as a worker would."""
-    from {{ cookiecutter.project_slug }}.models import Run
-
-    with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(Run.__table__.update().where(Run.__table__.c.id == run_id).values(**values))
-
-
-def test_the_home_page_shows_a_run_whose_heartbeat_stopped_as_stalled(seeded, new_run):
+def test_the_home_page_shows_a_run_whose_heartbeat_stopped_as_stalled(seeded, new_run, set_run):
     now = datetime.now(UTC)
     stale, live = new_run(), new_run()
     # A worker stopped an hour ago in the middle of its run; another is working now.
-    set_run(seeded, stale, status="running", started_at=now - timedelta(hours=1), heartbeat_at=now - timedelta(hours=1))
-    set_run(seeded, live, status="running", started_at=now, heartbeat_at=now)
+    set_run(stale, status="running", started_at=now - timedelta(hours=1), heartbeat_at=now - timedelta(hours=1))
+    set_run(live, status="running", started_at=now, heartbeat_at=now)
     html = seeded.test_client().get("/").get_data(as_text=True)
     assert html.count("status-stalled") == 1, (
         "the home page should show the run whose heartbeat stopped an hour ago as stalled (and only that one)"
@@ -196,14 +187,14 @@ def test_the_home_page_shows_a_run_whose_heartbeat_stopped_as_stalled(seeded, ne
     assert "<strong>1</strong><span>runs stalled (no heartbeat)</span>" in html, "the page should count 1 stalled run"
 
 
-def test_metrics_are_read_from_the_run_log(seeded, new_run):
+def test_metrics_are_read_from_the_run_log(seeded, new_run, set_run):
     from prometheus_client.parser import text_string_to_metric_families
 
     start = datetime(2024, 1, 1, tzinfo=UTC)
     done, failed, _queued = new_run(), new_run(), new_run()
-    set_run(seeded, done, status="succeeded", started_at=start, finished_at=start + timedelta(seconds=3),
+    set_run(done, status="succeeded", started_at=start, finished_at=start + timedelta(seconds=3),
             read=10, loaded=7, rejected=2, skipped=1)  # fmt: skip
-    set_run(seeded, failed, status="failed", started_at=start, finished_at=start + timedelta(seconds=120),
+    set_run(failed, status="failed", started_at=start, finished_at=start + timedelta(seconds=120),
             read=5, loaded=0, rejected=5)  # fmt: skip
     response = seeded.test_client().get("/metrics")
     assert response.status_code == 200, f"GET /metrics should answer 200, not {response.status_code}"

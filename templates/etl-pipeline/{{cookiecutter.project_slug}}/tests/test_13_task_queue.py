@@ -248,15 +248,7 @@ def die_mid_run(app, path, run_id, batches):
         run_pipeline(path, run_id=run_id, batch_size=50, progress=progress)
 
 
-def age_heartbeat(app, run_id):
-    from {{ cookiecutter.project_slug }}.extensions import db
-    from {{ cookiecutter.project_slug }}.pipeline import runs_table
-
-    with app.app_context(), db.engine.begin() as connection:
-        connection.execute(runs_table.update().where(runs_table.c.id == run_id).values(heartbeat_at=LONG_AGO))
-
-
-def test_the_sweeper_frees_a_dead_workers_run(seeded, sample, rows):
+def test_the_sweeper_frees_a_dead_workers_run(seeded, sample, rows, set_run):
     from {{ cookiecutter.project_slug }}.pipeline import create_run
 
     path = sample("orders.csv", rows=300)
@@ -267,7 +259,7 @@ def test_the_sweeper_frees_a_dead_workers_run(seeded, sample, rows):
     assert api.post("/api/runs", json={"source": "orders.csv"}).status_code == 409, (
         "while the dead run's heartbeat is fresh, its source is busy (409)"
     )
-    age_heartbeat(seeded, dead)
+    set_run(dead, heartbeat_at=LONG_AGO)
     before = run_row(seeded, dead)
     assert before["status"] == "running" and before["loaded"] == 100, (
         f"the dead run committed two batches of 50 (the third died with it): {before}"
@@ -301,30 +293,20 @@ def test_the_sweeper_frees_a_dead_workers_run(seeded, sample, rows):
     assert len(rows("orders")) == expected_valid(300), "every valid order should be loaded once, no more"
 
 
-def test_the_sweeper_leaves_live_and_queued_runs_alone(seeded, queued_run, new_run):
-    from {{ cookiecutter.project_slug }}.extensions import db
-    from {{ cookiecutter.project_slug }}.pipeline import runs_table
-
+def test_the_sweeper_leaves_live_and_queued_runs_alone(seeded, queued_run, new_run, set_run):
     waiting = queued_run("orders.csv")
     live = new_run()
-    age_heartbeat(seeded, waiting)  # queued for a long time: waiting its turn on the queue
-    with seeded.app_context(), db.engine.begin() as connection:
-        connection.execute(runs_table.update().where(runs_table.c.id == live).values(status="running"))
+    set_run(waiting, heartbeat_at=LONG_AGO)  # queued for a long time: waiting its turn on the queue
+    set_run(live, status="running")
     assert applied(tasks.sweep_runs).result == [], "sweep_runs should leave a live run and a queued run alone"
     assert [run_row(seeded, run_id)["status"] for run_id in (waiting, live)] == ["queued", "running"], (
         "the queued run and the live run should keep their status"
     )
 
 
-def test_flask_etl_sweep_marks_and_says(seeded, new_run):
-    from {{ cookiecutter.project_slug }}.extensions import db
-    from {{ cookiecutter.project_slug }}.pipeline import runs_table
-
+def test_flask_etl_sweep_marks_and_says(seeded, new_run, set_run):
     run_id = new_run()
-    with seeded.app_context(), db.engine.begin() as connection:
-        connection.execute(
-            runs_table.update().where(runs_table.c.id == run_id).values(status="running", heartbeat_at=LONG_AGO)
-        )
+    set_run(run_id, status="running", heartbeat_at=LONG_AGO)
     result = seeded.test_cli_runner().invoke(args=["etl", "sweep"])
     if isinstance(result.exception, NotImplementedError):
         raise result.exception
