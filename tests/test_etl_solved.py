@@ -99,6 +99,21 @@ def test_a_postgresql_url_without_psycopg_stops_with_one_line_saying_what_to_ins
         ], done.stderr
 
 
+def run_in_solved_project(tmp_path, script):
+    """Run `script` (formatted with the package's name; tmp_path is its argv[1]) in a solved render.
+
+    Returns what it printed, each line "KEY VALUE", as a dict, and the whole output for messages.
+    """
+    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
+    package = next(path.parent.name for path in project.glob("*/load.py"))
+    done = subprocess.run(
+        [sys.executable, "-c", script.format(package=package), str(tmp_path)],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return dict(line.split(" ", 1) for line in done.stdout.splitlines()), done.stdout
+
+
 WRITE_BOTH_WAYS = """
 import sqlite3, sys
 from datetime import datetime, timedelta, timezone
@@ -136,32 +151,18 @@ def test_both_ways_of_writing_a_batch_on_sqlite_store_the_same_values(tmp_path):
     """write_rows hands SQLite ready tuples when every value comes from the rows (prepared), and
     leaves a statement with values of its own (a learner's literal) to SQLAlchemy: both store
     what SQLAlchemy itself would, dates as UTC text."""
-    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
-    package = next(path.parent.name for path in project.glob("*/load.py"))
-    done = subprocess.run(
-        [sys.executable, "-c", WRITE_BOTH_WAYS.format(package=package), str(tmp_path)],
-        cwd=project, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines())
-    assert lines["prepared"] == lines["through-sqlalchemy"], done.stdout
-    assert lines["prepared"].startswith("5 "), f"write_rows should report the 5 rows it wrote: {done.stdout}"
+    lines, stdout = run_in_solved_project(tmp_path, WRITE_BOTH_WAYS)
+    assert lines["prepared"] == lines["through-sqlalchemy"], stdout
+    assert lines["prepared"].startswith("5 "), f"write_rows should report the 5 rows it wrote: {stdout}"
     assert "'2024-03-01 02:30:15.000250'" in lines["prepared"], "dates are stored as UTC text, to the microsecond"
 
 
 def test_a_recovered_run_says_which_silence_ended_it(tmp_path):
     """A running run is given up after ETL_RUN_STALE_SECONDS without a heartbeat, a queued one after
     ETL_QUEUED_STALE_SECONDS without starting: each failed run's error names its own limit."""
-    project = new_project("etl-pipeline", {}, tmp_path, no_input=True, solved=True, git=False).path
-    package = next(path.parent.name for path in project.glob("*/load.py"))
-    done = subprocess.run(
-        [sys.executable, "-c", RECOVER_BOTH.format(package=package), str(tmp_path)],
-        cwd=project, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    errors = dict(line.split(" ", 1) for line in done.stdout.splitlines())
-    assert errors["running"] == "abandoned: no heartbeat for over 60 seconds (its process stopped)", done.stdout
-    assert errors["queued"] == "abandoned: queued for over 3600 seconds and never started", done.stdout
+    errors, stdout = run_in_solved_project(tmp_path, RECOVER_BOTH)
+    assert errors["running"] == "abandoned: no heartbeat for over 60 seconds (its process stopped)", stdout
+    assert errors["queued"] == "abandoned: queued for over 3600 seconds and never started", stdout
 
 
 RECOVER_BOTH = """
